@@ -1,0 +1,10 @@
+//! Lockt SecureAccess Cloud API v1 SDK.
+use wasm_bindgen::prelude::*;
+
+pub mod model;
+
+/// The SDK's version, from Cargo.toml.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}

@@ -1,0 +1,41 @@
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+use super::lenient;
+
+/// An access level: a group of doors tied to a schedule (`GET /accesslevel`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct AccessLevel {
+    /// The unique, system assigned id of the access level.
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: u64,
+    /// The name of the access level.
+    #[serde(default)]
+    pub name: String,
+    /// The doors of the level; empty when the API leaves the field out (no doors assigned).
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub doors: Vec<DoorRef>,
+}
+
+/// An abbreviated door inside an access level.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct DoorRef {
+    /// The door's id.
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: u64,
+    /// The door's name.
+    #[serde(default)]
+    pub name: String,
+}
+
+/// An access level assigned to a user or fob: `{ id }`, with `name` on read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct AccessLevelRef {
+    /// The access level's id.
+    #[serde(deserialize_with = "lenient::id")]
+    pub id: u64,
+    /// The access level's name (returned on read, ignored on write).
+    #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub name: Option<String>,
+}
