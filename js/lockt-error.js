@@ -1,0 +1,50 @@
+// The error class every failure of the SDK rejects with. The Rust core builds
+// instances of it through `registerErrorClass(LocktError)`, so `instanceof`
+// works on errors thrown from wasm. Plain ESM; scripts/build.mjs derives the
+// CommonJS twin (lockt-error.cjs) from this file.
+
+/** Every `kind` a LocktError can have. */
+export const LOCKT_ERROR_KINDS = Object.freeze([
+  "config",
+  "auth",
+  "bad_request",
+  "validation",
+  "not_found",
+  "rate_limited",
+  "server",
+  "network",
+  "timeout",
+  "aborted",
+  "decode",
+  "internal",
+]);
+
+export class LocktError extends Error {
+  /**
+   * @param {string} message
+   * @param {{kind?: string, status?: number, messages?: string[], details?: unknown[],
+   *          retryable?: boolean, cause?: unknown}} [init]
+   */
+  constructor(message, init = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "LocktError";
+    this.kind = LOCKT_ERROR_KINDS.includes(init.kind) ? init.kind : "internal";
+    this.status = typeof init.status === "number" ? init.status : undefined;
+    this.messages = Array.isArray(init.messages) ? [...init.messages] : [];
+    this.details = Array.isArray(init.details) ? [...init.details] : [];
+    this.retryable = init.retryable === true;
+  }
+
+  /** What JSON.stringify(error) shows: no stack, no cause. */
+  toJSON() {
+    return {
+      name: this.name,
+      kind: this.kind,
+      status: this.status,
+      message: this.message,
+      messages: this.messages,
+      details: this.details,
+      retryable: this.retryable,
+    };
+  }
+}

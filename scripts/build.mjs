@@ -1,0 +1,175 @@
+// npm run build: Rust -> wasm32 -> wasm-bindgen (web + nodejs) -> wasm-opt
+// -> pkg/ (the npm package) and www/lib/ (the browser build for the sample page).
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { brotliCompressSync, gzipSync } from "node:zlib";
+import { cargoPackage, lockedCrateVersion, root, run, seconds } from "./lib.mjs";
+
+const crate = cargoPackage();
+const stem = crate.name.replaceAll("-", "_"); // lockt_secureaccess
+const pkg = join(root, "pkg");
+const started = performance.now();
+
+// Rust features that rustc 1.95 emits for wasm32-unknown-unknown by default.
+const WASM_FEATURES = [
+  "--enable-bulk-memory",
+  "--enable-bulk-memory-opt",
+  "--enable-nontrapping-float-to-int",
+  "--enable-sign-ext",
+  "--enable-mutable-globals",
+  "--enable-reference-types",
+  "--enable-multivalue",
+  "--enable-call-indirect-overlong",
+];
+
+async function step(name, fn) {
+  const start = performance.now();
+  await fn();
+  console.log(`build: ${name} done in ${seconds(start)}`);
+}
+
+await step("cargo build", () =>
+  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "-p", crate.name]),
+);
+
+await step("wasm-bindgen", async () => {
+  // The CLI must match the wasm-bindgen crate exactly, or it refuses the module.
+  const want = lockedCrateVersion("wasm-bindgen");
+  const have = (await run("wasm-bindgen", ["--version"], { quiet: true })).trim().split(" ")[1];
+  if (want && have !== want) {
+    throw new Error(`wasm-bindgen CLI ${have} does not match the crate ${want}: cargo install wasm-bindgen-cli --version =${want}`);
+  }
+  rmSync(pkg, { recursive: true, force: true });
+  const wasm = join(root, "target/wasm32-unknown-unknown/release", `${stem}.wasm`);
+  for (const [target, dir] of [["web", "web"], ["nodejs", "node"]]) {
+    await run("wasm-bindgen", [wasm, "--target", target, "--weak-refs", "--out-dir", join(pkg, dir)]);
+  }
+});
+
+await step("wasm-opt -Oz", async () => {
+  // binaryen from npm (Debian's wasm-opt 108 silently writes broken modules).
+  const wasmOpt = join(root, "node_modules/.bin/wasm-opt");
+  if (!existsSync(wasmOpt)) throw new Error("node_modules/.bin/wasm-opt is missing: run npm ci");
+  await Promise.all(
+    ["web", "node"].map((dir) => {
+      const file = join(pkg, dir, `${stem}_bg.wasm`);
+      return run(wasmOpt, ["-Oz", ...WASM_FEATURES, file, "-o", file]);
+    }),
+  );
+});
+
+await step("package files", () => {
+  const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts"]) {
+    copy(file);
+  }
+  // CommonJS twins of the error class and its types, derived from the ESM file.
+  copy("lockt-error.d.ts", "lockt-error.d.cts");
+  writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
+  // The nodejs build is CommonJS inside a "type": "module" package.
+  writeFileSync(join(pkg, "node/package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+  for (const doc of ["README.md", "LICENSE"]) {
+    if (existsSync(join(root, doc))) cpSync(join(root, doc), join(pkg, doc));
+  }
+  writeFileSync(join(pkg, "package.json"), `${JSON.stringify(packageJson(), null, 2)}\n`);
+
+  // The sample page imports ./lib/index.js; www/lib is a build output.
+  const lib = join(root, "www/lib");
+  rmSync(lib, { recursive: true, force: true });
+  mkdirSync(lib, { recursive: true });
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "web"]) {
+    cpSync(join(pkg, file), join(lib, file), { recursive: true });
+  }
+  writeFileSync(join(lib, ".gitignore"), "*\n");
+});
+
+await step("check", () =>
+  // The optimised modules must still load, through both Node entries.
+  run(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `import { createRequire } from "node:module";
+     const esm = await import(${JSON.stringify(join(pkg, "node.mjs"))});
+     const cjs = createRequire(import.meta.url)(${JSON.stringify(join(pkg, "node.cjs"))});
+     for (const [how, m] of [["import", esm], ["require", cjs]]) {
+       if (m.version() !== ${JSON.stringify(crate.version)}) throw new Error(how + ": version() is " + m.version());
+       if (!(new m.LocktError("x", { kind: "auth" }) instanceof Error)) throw new Error(how + ": LocktError");
+     }`,
+  ], { quiet: true }),
+);
+
+printSizes();
+console.log(`build: ${crate.name}@${crate.version} in pkg/ after ${seconds(started)}`);
+
+/** The published package.json. */
+function packageJson() {
+  return {
+    name: crate.name,
+    version: crate.version,
+    description: crate.description,
+    license: crate.license ?? "MIT",
+    repository: { type: "git", url: `git+${crate.repository}.git` },
+    type: "module",
+    sideEffects: false,
+    engines: { node: ">=20" },
+    main: "./node.cjs",
+    module: "./index.js",
+    types: "./index.d.ts",
+    exports: {
+      ".": {
+        // Listed before "types" so that TypeScript under node16/nodenext picks the
+        // CommonJS declarations for require and the ESM ones for import.
+        node: {
+          import: { types: "./index.d.ts", default: "./node.mjs" },
+          require: { types: "./index.d.cts", default: "./node.cjs" },
+        },
+        types: "./index.d.ts",
+        default: "./index.js",
+      },
+      "./package.json": "./package.json",
+    },
+    files: [
+      "index.js",
+      "index.d.ts",
+      "index.d.cts",
+      "node.mjs",
+      "node.cjs",
+      "lockt-error.js",
+      "lockt-error.cjs",
+      "lockt-error.d.ts",
+      "lockt-error.d.cts",
+      "web/",
+      "node/",
+    ],
+    keywords: ["lockt", "secureaccess", "access-control", "wasm", "sdk"],
+  };
+}
+
+/** `export class X` / `export const X` -> CommonJS with module.exports. */
+function toCommonJs(source) {
+  const names = [];
+  const body = source.replace(/^export (class|const|function) (\w+)/gm, (_, kind, name) => {
+    names.push(name);
+    return `${kind} ${name}`;
+  });
+  if (/^export /m.test(body)) throw new Error("lockt-error.js: only `export class|const|function` can be converted");
+  return `"use strict";\n// Generated by scripts/build.mjs from lockt-error.js.\n${body}\nmodule.exports = { ${names.join(", ")} };\n`;
+}
+
+/** What a browser downloads: the optimised wasm and the JS around it. */
+function printSizes() {
+  const files = [`web/${stem}_bg.wasm`, `web/${stem}.js`, "index.js", "lockt-error.js"];
+  let raw = 0, gz = 0, br = 0;
+  console.log("build: browser payload (raw / gzip -9 / brotli)");
+  for (const file of files) {
+    const bytes = readFileSync(join(pkg, file));
+    const sizes = [bytes.length, gzipSync(bytes, { level: 9 }).length, brotliCompressSync(bytes).length];
+    raw += sizes[0], gz += sizes[1], br += sizes[2];
+    console.log(`  ${file.padEnd(34)} ${sizes.map(kB).join(" / ")}`);
+  }
+  console.log(`  ${"total".padEnd(34)} ${[raw, gz, br].map(kB).join(" / ")}`);
+}
+
+function kB(bytes) {
+  return `${(bytes / 1000).toFixed(1)} kB`.padStart(9);
+}
