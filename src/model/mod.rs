@@ -16,7 +16,7 @@ mod lenient;
 mod schedule;
 mod user;
 
-pub use access_level::{AccessLevel, AccessLevelRef, DoorRef};
+pub use access_level::{AccessLevel, AccessLevelInput, AccessLevelRef, DoorRef};
 pub use batch::{BatchSummary, DoorOptions, FobOptions, UserOptions};
 pub use credential::{Credential, CredentialHolder, CredentialReissue, CredentialSummary, NextCardNumber};
 pub use door::{Door, DoorInput, DoorState};

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 
-use super::access_level::AccessLevelRef;
+use super::access_level::{AccessLevelInput, AccessLevelRef};
 use super::lenient::{self, Flag, Text};
 
 /// A card holder as the API returns it (`GET /user`).
@@ -121,8 +121,8 @@ pub struct UserInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub enabled: Option<Flag>,
-    /// Access levels to assign, by id (`name` is ignored by the API).
+    /// Access levels to assign, by id or by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub accesslevels: Option<Vec<AccessLevelRef>>,
+    pub accesslevels: Option<Vec<AccessLevelInput>>,
 }
