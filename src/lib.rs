@@ -1,6 +1,8 @@
 //! Lockt SecureAccess Cloud API v1 SDK.
 use wasm_bindgen::prelude::*;
 
+pub mod api;
+pub mod error;
 pub mod model;
 
 /// The SDK's version, from Cargo.toml.

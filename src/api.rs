@@ -1,0 +1,391 @@
+//! Request building and response parsing for every endpoint: pure Rust, no I/O.
+//!
+//! The transport (`client::transport`) sends an [`ApiRequest`] and hands back a
+//! [`RawResponse`]; everything the API documents about paths, bodies and envelopes lives here.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, ErrorKind, RecordError};
+use crate::model::BatchSummary;
+
+/// The production base URL (API-ERRATA #16: the same host and path for every endpoint).
+pub const DEFAULT_BASE_URL: &str = "https://cloudapi.lockt.com/api/v1";
+
+/// The most records the API takes in one write call.
+pub const MAX_BATCH: usize = 100;
+
+/// HTTP methods the API uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Reads.
+    Get,
+    /// Creates and updates.
+    Post,
+    /// Fob reassignment.
+    Put,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+/// One call to the API, ready to send.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// Path and query below the base URL, e.g. `user?idnum=ABC123`.
+    pub path: String,
+    /// The JSON body of a write.
+    pub body: Option<String>,
+}
+
+impl ApiRequest {
+    /// A GET of `path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        ApiRequest { method: Method::Get, path: path.into(), body: None }
+    }
+
+    /// A write of `records` under `node` (`users`, `doors`, `fobs`, `credentials`), with the
+    /// options in the documented string form (API-ERRATA #5).
+    pub fn write<R: Serialize>(method: Method, path: &str, node: &str, records: &[R], options: &[(&str, bool)]) -> Self {
+        let mut body = Map::new();
+        body.insert(node.to_string(), serde_json::to_value(records).unwrap_or(Value::Null));
+        if !options.is_empty() {
+            let opts = options.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
+            body.insert("options".to_string(), Value::Object(opts));
+        }
+        ApiRequest { method, path: path.to_string(), body: Some(Value::Object(body).to_string()) }
+    }
+
+    /// `true` for calls that change state (never retried once they may have been applied).
+    pub fn is_write(&self) -> bool {
+        self.method != Method::Get
+    }
+}
+
+/// `GET /user?id=N`.
+pub fn user_by_id(id: u64) -> ApiRequest {
+    ApiRequest::get(format!("user?id={id}"))
+}
+
+/// `GET /user?idnum=X`, with X percent-encoded.
+pub fn user_by_idnum(idnum: &str) -> ApiRequest {
+    ApiRequest::get(format!("user?idnum={}", encode_query_value(idnum)))
+}
+
+/// `GET /events?id=N`: events after N.
+pub fn events_after(id: u64) -> ApiRequest {
+    ApiRequest::get(format!("events?id={id}"))
+}
+
+/// Percent-encodes a query value: everything but RFC 3986 unreserved characters.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The base URL, checked: HTTPS, or HTTP to a loopback host, or a path on the page's own
+/// origin (proxy mode). Returned without a trailing slash.
+pub fn check_base_url(base: &str) -> Result<String, Error> {
+    let base = base.trim().trim_end_matches('/');
+    if base.starts_with('/') && !base.starts_with("//") {
+        return Ok(base.to_string());
+    }
+    let (scheme, rest) = base.split_once("://").ok_or_else(|| Error::config(format!("baseUrl must be an absolute https:// URL or a path such as /lockt, not {base:?}")))?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(Error::config("baseUrl must not carry credentials"));
+    }
+    let host = host_of(authority);
+    if host.is_empty() {
+        return Err(Error::config(format!("baseUrl has no host: {base:?}")));
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(base.to_string()),
+        "http" if is_loopback(host) => Ok(base.to_string()),
+        "http" => Err(Error::config(format!("baseUrl must use https:// (plain http is allowed only for loopback hosts), not {base:?}"))),
+        _ => Err(Error::config(format!("baseUrl must be an https:// URL, not {base:?}"))),
+    }
+}
+
+fn host_of(authority: &str) -> &str {
+    if let Some(v6) = authority.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or_default();
+    }
+    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    host == "localhost" || host.ends_with(".localhost") || host == "::1" || host.starts_with("127.")
+}
+
+/// An answer from the API, as the transport received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The body as text.
+    pub body: String,
+}
+
+impl RawResponse {
+    fn is_json(&self) -> bool {
+        let ct = self.content_type.to_ascii_lowercase();
+        ct.starts_with("application/json") || ct.contains("+json")
+    }
+
+    fn json(&self) -> Result<Value, Error> {
+        if self.body.trim().is_empty() {
+            return Err(Error::decode(self.status, "the body is empty"));
+        }
+        serde_json::from_str(&self.body).map_err(|e| Error::decode(self.status, &format!("not JSON ({e})")))
+    }
+
+    /// The error for a non-2xx answer, with the API's messages when the body has any.
+    fn failure(&self) -> Error {
+        let body = self.json().ok();
+        let (messages, errors) = body.as_ref().map(messages_of).unwrap_or_default();
+        let details = errors.into_iter().map(|e| RecordError { index: None, messages: e.messages, input_data: e.input_data }).collect();
+        Error::from_status(self.status, messages, details)
+    }
+
+    /// The JSON body of a 2xx answer, or the error this answer means.
+    fn success_json(&self) -> Result<Value, Error> {
+        if !(200..300).contains(&self.status) {
+            return Err(self.failure());
+        }
+        if !self.is_json() {
+            return Err(Error::decode(self.status, &format!("expected JSON, got content type {:?}", self.content_type)));
+        }
+        let body = self.json()?;
+        let (messages, _) = messages_of(&body);
+        if messages.iter().any(|m| m.starts_with("Unable to ")) {
+            return Err(Error::from_status(self.status, messages, Vec::new()));
+        }
+        Ok(body)
+    }
+}
+
+/// A record the server refused, as its `errors` node gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerRecordError {
+    /// The messages for the record.
+    pub messages: Vec<String>,
+    /// The record as the server echoed it.
+    pub input_data: Option<Value>,
+}
+
+/// The messages (`result`, `data.error`) and per-record errors of any envelope (API-ERRATA #2, #4).
+fn messages_of(body: &Value) -> (Vec<String>, Vec<ServerRecordError>) {
+    let mut messages = strings(body.get("result"));
+    if let Some(e) = body.get("data").and_then(|d| d.get("error")) {
+        messages.extend(strings(Some(e)));
+    }
+    if let Some(e) = body.get("error") {
+        if body.get("input_data").is_none() {
+            messages.extend(strings(Some(e)));
+        }
+    }
+    let mut errors: Vec<ServerRecordError> = match body.get("errors") {
+        Some(Value::Array(list)) => list.iter().filter_map(record_error).collect(),
+        _ => Vec::new(),
+    };
+    // The reference also shows a bare `{"error": [...], "input_data": {...}}`.
+    if body.get("input_data").is_some() {
+        errors.extend(record_error(body));
+    }
+    (messages, errors)
+}
+
+fn record_error(v: &Value) -> Option<ServerRecordError> {
+    let messages = strings(v.get("error").or_else(|| v.get("errors")).or_else(|| v.get("message")));
+    let input_data = v.get("input_data").cloned();
+    (!messages.is_empty() || input_data.is_some()).then_some(ServerRecordError { messages, input_data })
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(list)) => list.iter().filter_map(|m| m.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Parses a read: `{"data": [records]}` (API-ERRATA #1). A `data` object with an `error`
+/// is the error envelope (API-ERRATA #2); an empty array is an empty list.
+pub fn parse_list<T: DeserializeOwned>(resp: &RawResponse) -> Result<Vec<T>, Error> {
+    let body = resp.success_json()?;
+    match body.get("data") {
+        Some(Value::Array(items)) => items.iter().map(|item| record(resp.status, item)).collect(),
+        Some(Value::Object(obj)) if obj.contains_key("error") => Err(resp_error(resp.status, &body)),
+        Some(Value::Null) => Ok(Vec::new()),
+        _ => Err(Error::decode(resp.status, "expected {\"data\": [...]}")),
+    }
+}
+
+/// Parses a read of one record: the first of the list, or `None` for an empty list
+/// (API-ERRATA #8).
+pub fn parse_one<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option<T>, Error> {
+    Ok(parse_list(resp)?.into_iter().next())
+}
+
+/// Parses a read of one object for the pending-release endpoints whose shape the reference
+/// leaves open (API-ERRATA #20): `data` may be the object or an array of one.
+pub fn parse_single<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, Error> {
+    let body = resp.success_json()?;
+    match body.get("data") {
+        Some(Value::Array(items)) => match items.first() {
+            Some(item) => record(resp.status, item),
+            None => Err(Error::decode(resp.status, "the data list is empty")),
+        },
+        Some(Value::Object(obj)) if obj.contains_key("error") => Err(resp_error(resp.status, &body)),
+        Some(obj @ Value::Object(_)) => record(resp.status, obj),
+        _ => Err(Error::decode(resp.status, "expected {\"data\": ...}")),
+    }
+}
+
+fn resp_error(status: u16, body: &Value) -> Error {
+    let (messages, _) = messages_of(body);
+    let status = if status == 200 { 400 } else { status };
+    Error::from_status(status, messages, Vec::new())
+}
+
+fn record<T: DeserializeOwned>(status: u16, item: &Value) -> Result<T, Error> {
+    T::deserialize(item).map_err(|e| Error::decode(status, &format!("a record has an unexpected shape ({e})")))
+}
+
+/// What the server said about one write call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteOutcome {
+    /// The server's counts (zero when it gave none, as with a failed batch).
+    pub summary: BatchSummary,
+    /// `true` when the server applied the records it did not list in `errors`.
+    pub applied: bool,
+    /// The server's general messages (`result`).
+    pub messages: Vec<String>,
+    /// The records the server refused.
+    pub errors: Vec<ServerRecordError>,
+}
+
+/// Parses a write's answer. A 200 is applied (its `errors`, if any, were refused); a 400
+/// carrying per-record errors or `result` messages is a refused batch (nothing applied);
+/// anything else is an [`Error`].
+pub fn parse_write(resp: &RawResponse) -> Result<WriteOutcome, Error> {
+    if resp.status == 400 {
+        let body = resp.json().map_err(|_| resp.failure())?;
+        let (messages, errors) = messages_of(&body);
+        if messages.iter().any(|m| m.starts_with("Unable to ")) || (errors.is_empty() && body.get("result").is_none()) {
+            return Err(resp.failure());
+        }
+        if errors.is_empty() {
+            return Err(Error::from_status(400, messages, Vec::new()));
+        }
+        return Ok(WriteOutcome { summary: BatchSummary::default(), applied: false, messages, errors });
+    }
+    let body = resp.success_json()?;
+    let (messages, errors) = messages_of(&body);
+    let summary = match body.get("data") {
+        Some(d @ Value::Object(obj)) if obj.contains_key("submitted") => {
+            BatchSummary::deserialize_lenient(d).ok_or_else(|| Error::decode(resp.status, "the batch summary has an unexpected shape"))?
+        }
+        _ if !errors.is_empty() => BatchSummary::default(),
+        _ => return Err(Error::decode(resp.status, "expected {\"data\": {\"submitted\": ...}}")),
+    };
+    Ok(WriteOutcome { summary, applied: true, messages, errors })
+}
+
+impl BatchSummary {
+    fn deserialize_lenient(v: &Value) -> Option<Self> {
+        let n = |k: &str| match v.get(k) {
+            None | Some(Value::Null) => Some(0),
+            Some(Value::Number(n)) => n.as_u64(),
+            Some(Value::String(s)) => s.trim().parse().ok(),
+            _ => None,
+        };
+        Some(BatchSummary { submitted: n("submitted")?, inserted: n("inserted")?, updated: n("updated")?, errors: n("errors")? })
+    }
+}
+
+/// Matches the server's per-record errors to the records sent, by the echoed `input_data`:
+/// the same JSON first, then the same key field (`id`, `id_num`, `email`, `card_num`,
+/// `name`). Returns, for each error, the position in `sent` it belongs to, if any; no
+/// position is given twice.
+pub fn match_errors(sent: &[Value], errors: &[ServerRecordError]) -> Vec<Option<usize>> {
+    let mut taken = vec![false; sent.len()];
+    let mut claim = |pred: &dyn Fn(&Value) -> bool| -> Option<usize> {
+        let i = sent.iter().enumerate().position(|(i, r)| !taken[i] && pred(r))?;
+        taken[i] = true;
+        Some(i)
+    };
+    let mut out = vec![None; errors.len()];
+    for (slot, e) in out.iter_mut().zip(errors) {
+        if let Some(input) = &e.input_data {
+            *slot = claim(&|r| same_record(r, input));
+        }
+    }
+    for (slot, e) in out.iter_mut().zip(errors) {
+        if let (None, Some(input)) = (*slot, &e.input_data) {
+            for key in ["id", "id_num", "email", "card_num", "name", "user_id"] {
+                let Some(want) = input.get(key).and_then(scalar_text).filter(|s| !s.is_empty()) else { continue };
+                *slot = claim(&|r| r.get(key).and_then(scalar_text).as_deref() == Some(want.as_str()));
+                if slot.is_some() {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Two records are the same when every field sent has the same text in the echo.
+fn same_record(sent: &Value, echoed: &Value) -> bool {
+    match (sent, echoed) {
+        (Value::Object(a), Value::Object(b)) => a.iter().all(|(k, v)| match (scalar_text(v), b.get(k).and_then(scalar_text)) {
+            (Some(x), Some(y)) => x == y,
+            _ => b.get(k) == Some(v),
+        }),
+        _ => sent == echoed,
+    }
+}
+
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// Message for a refused record in a failed batch that had nothing wrong of its own.
+pub const NOT_COMMITTED_BATCH_FAILED: &str = "Not committed: another record in the same call failed validation and validateFailsBatch is true";
+
+/// The kind for an error the transport raised before any answer came.
+pub fn transport_error(kind: ErrorKind, detail: &str) -> Error {
+    let message = match kind {
+        ErrorKind::Timeout => format!("No answer from the API within the timeout{detail}"),
+        ErrorKind::Aborted => "The request was aborted by the caller's signal".to_string(),
+        _ => format!("The API could not be reached: {detail}"),
+    };
+    Error::new(kind, message)
+}
