@@ -6,8 +6,11 @@ import { fileURLToPath } from "node:url";
 
 export const root = fileURLToPath(new URL("..", import.meta.url));
 
-/** Runs a command with inherited stdio; rejects with a clear message when it fails. */
-export function run(cmd, args = [], { cwd = root, env = {}, quiet = false } = {}) {
+/**
+ * Runs a command and resolves to { code, output }. With `quiet` the output is
+ * captured instead of shown (stdout and stderr interleaved).
+ */
+export function exec(cmd, args = [], { cwd = root, env = {}, quiet = false } = {}) {
   if (!quiet) console.log(`$ ${[cmd, ...args].join(" ")}`);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -21,11 +24,17 @@ export function run(cmd, args = [], { cwd = root, env = {}, quiet = false } = {}
     child.on("error", (error) =>
       reject(new Error(`cannot run ${cmd}: ${error.code === "ENOENT" ? "not found on PATH" : error.message}`)),
     );
-    child.on("close", (code, signal) => {
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`})${quiet ? `\n${output}` : ""}`));
-    });
+    child.on("close", (code, signal) => resolve({ code: code ?? signal, output }));
   });
+}
+
+/** Like exec, but rejects with a clear message unless the command succeeds; resolves to its output. */
+export async function run(cmd, args = [], options = {}) {
+  const { code, output } = await exec(cmd, args, options);
+  if (code !== 0) {
+    throw new Error(`${[cmd, ...args].join(" ")} failed (exit ${code})${options.quiet ? `\n${output}` : ""}`);
+  }
+  return output;
 }
 
 /** The [package] version and other plain string fields of the root Cargo.toml. */

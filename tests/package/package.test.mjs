@@ -1,0 +1,85 @@
+// Smoke test of the packed package in Node: import and require both work,
+// agree with each other, and the package.json is what npm users need.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import test from "node:test";
+import { importPackage, installed, packageJson, pkgDir, requirePackage } from "../support/pkg.mjs";
+
+const cargoToml = readFileSync(new URL("../../Cargo.toml", import.meta.url), "utf8");
+const cargoVersion = cargoToml.split(/^\[package\]/m)[1].match(/^version\s*=\s*"([^"]+)"/m)[1];
+
+test("the package under test is the installed tarball", { skip: !installed && "LOCKT_PKG_DIR not set: testing pkg/" }, () => {
+  assert.match(pkgDir, /node_modules[\\/]lockt-secureaccess$/);
+});
+
+test("import (ESM) loads without an explicit init and reports the Cargo version", async () => {
+  const sdk = await importPackage();
+  assert.equal(sdk.version(), cargoVersion);
+  await sdk.init();
+  await sdk.default();
+});
+
+test("require (CommonJS) loads and reports the Cargo version", async () => {
+  const sdk = requirePackage();
+  assert.equal(sdk.version(), cargoVersion);
+  assert.equal(await sdk.init(), undefined);
+});
+
+test("import and require export the same API", async () => {
+  const esm = Object.keys(await importPackage()).filter((name) => name !== "initSync").sort();
+  const cjs = Object.keys(requirePackage()).sort();
+  assert.deepEqual(cjs, esm);
+});
+
+for (const [how, load] of [["import", importPackage], ["require", requirePackage]]) {
+  test(`LocktError via ${how}`, async () => {
+    const { LocktError, LOCKT_ERROR_KINDS } = await load();
+    const cause = new Error("socket hang up");
+    const error = new LocktError("Unauthorized", { kind: "auth", status: 401, messages: ["Unauthorized"], cause });
+    assert.ok(error instanceof Error);
+    assert.ok(error instanceof LocktError);
+    assert.equal(error.name, "LocktError");
+    assert.equal(error.cause, cause);
+    assert.deepEqual(JSON.parse(JSON.stringify(error)), {
+      name: "LocktError",
+      kind: "auth",
+      status: 401,
+      message: "Unauthorized",
+      messages: ["Unauthorized"],
+      details: [],
+      retryable: false,
+    });
+    assert.equal(new LocktError("?", { kind: "nonsense" }).kind, "internal");
+    assert.ok(LOCKT_ERROR_KINDS.includes("rate_limited"));
+  });
+}
+
+test("package.json has what npm users need, and no install scripts", () => {
+  const pkg = packageJson();
+  assert.equal(pkg.name, "lockt-secureaccess");
+  assert.equal(pkg.version, cargoVersion);
+  assert.equal(pkg.license, "MIT");
+  assert.equal(pkg.type, "module");
+  assert.ok(pkg.repository?.url, "repository");
+  assert.ok(pkg.types && pkg.files?.length && pkg.exports?.["."], "types, files, exports");
+  for (const hook of ["preinstall", "install", "postinstall", "prepare"]) {
+    assert.equal(pkg.scripts?.[hook], undefined, `no ${hook} script`);
+  }
+  assert.ok(!existsSync(join(pkgDir, "binding.gyp")), "no binding.gyp (npm would run node-gyp)");
+  assert.equal(pkg.dependencies, undefined, "no runtime dependencies");
+});
+
+test("every file the exports map points at is in the package", () => {
+  const targets = [];
+  (function walk(value) {
+    if (typeof value === "string") targets.push(value);
+    else for (const inner of Object.values(value)) walk(inner);
+  })(packageJson().exports);
+  for (const target of [...targets, packageJson().types, packageJson().main, packageJson().module]) {
+    assert.ok(existsSync(join(pkgDir, target)), `${target} is missing`);
+  }
+  for (const build of ["web", "node"]) {
+    assert.ok(existsSync(join(pkgDir, build, "lockt_secureaccess_bg.wasm")), `${build}/lockt_secureaccess_bg.wasm`);
+  }
+});
