@@ -2,6 +2,7 @@
 use wasm_bindgen::prelude::*;
 
 pub mod api;
+pub mod batch;
 pub mod error;
 pub mod model;
 
