@@ -3,8 +3,10 @@ use wasm_bindgen::prelude::*;
 
 pub mod api;
 pub mod batch;
+pub mod csv_import;
 pub mod error;
 pub mod model;
+pub mod validate;
 
 /// The SDK's version, from Cargo.toml.
 #[wasm_bindgen]

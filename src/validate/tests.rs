@@ -1,0 +1,1 @@
+//! Unit tests of the validators, one or more per rule.

@@ -1,0 +1,120 @@
+//! Records in the wire form the API documents, as the validators produce them.
+//!
+//! Text is trimmed; `""` is kept where the caller gave it (it clears the field); fields the
+//! caller left out (or set to `null`) stay out.
+
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+
+use crate::model::AccessLevelInput;
+
+/// A user for `POST /user`, validated and normalized.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct WireUser {
+    /// The system id of an existing user, as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub id: Option<u64>,
+    /// Unique id number supplied by the external system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub id_num: Option<String>,
+    /// First name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub last_name: Option<String>,
+    /// Card number: digit text (or `""`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub card_num: Option<String>,
+    /// Credential registration key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub credential_key: Option<String>,
+    /// Email address, sanitized as `<input type=email>` does (or `""`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub phone: Option<String>,
+    /// PIN: digit text (or `""`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub pin: Option<String>,
+    /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_effective: Option<String>,
+    /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_expires: Option<String>,
+    /// `"true"` or `"false"`: the string form of the reference's request examples (API-ERRATA #5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional, type = "\"true\" | \"false\"")]
+    pub enabled: Option<String>,
+    /// Access levels as `{ id }`, or `{ name }` still to be resolved to an id by the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub accesslevels: Option<Vec<AccessLevelInput>>,
+}
+
+/// A fob for `POST /fob`, validated and normalized.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct WireFob {
+    /// Unique id number supplied by the external system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub id_num: Option<String>,
+    /// The name of the fob.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub name: Option<String>,
+    /// Card number: digit text (API-ERRATA #15).
+    pub card_num: String,
+    /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_effective: Option<String>,
+    /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_expires: Option<String>,
+}
+
+/// A fob reassignment for `PUT /fob`, validated and normalized.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct WireFobAssignment {
+    /// The fob's system id as digit text (API-ERRATA #14).
+    pub id: String,
+    /// The receiving user's system id as digit text.
+    pub user_id: String,
+    /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_effective: Option<String>,
+    /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub access_expires: Option<String>,
+}
+
+/// A door for `POST /door`, validated and normalized.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct WireDoor {
+    /// The door's name, trimmed and non-empty.
+    pub name: String,
+}
+
+/// A credential to reissue (`POST /credential`, pending release: API-ERRATA #20).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
+pub struct WireCredentialReissue {
+    /// The credential's system id.
+    pub id: u64,
+}
