@@ -22,8 +22,9 @@ export function init(input) {
       : { module_or_path: input };
     ready = initWasm(options).then(
       () => {
-        // Guarded: older builds of the core do not export it.
-        core.registerErrorClass?.(LocktError);
+        // Guarded (in a form bundlers can check statically): builds of the
+        // core without it still load.
+        if ("registerErrorClass" in core) core.registerErrorClass(LocktError);
       },
       (error) => {
         ready = undefined; // let the caller try again (e.g. after a network error)

@@ -5,7 +5,7 @@ import * as core from "./web/lockt_secureaccess.js";
 import { LocktError } from "./lockt-error.js";
 
 core.initSync({ module: readFileSync(new URL("./web/lockt_secureaccess_bg.wasm", import.meta.url)) });
-core.registerErrorClass?.(LocktError);
+if ("registerErrorClass" in core) core.registerErrorClass(LocktError);
 
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";

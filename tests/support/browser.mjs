@@ -42,13 +42,25 @@ export async function launchChromium({ args = [], ...options } = {}) {
   };
 }
 
-/** Collects a page's uncaught errors and console errors, to show when a check fails. */
+/**
+ * Collects a page's uncaught errors, console errors and failed requests (the
+ * browser's automatic /favicon.ico request aside), to show when a check fails.
+ */
 export function watchPage(page) {
   const problems = [];
+  const ignored = (url) => new URL(url).pathname === "/favicon.ico";
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console.error: ${message.text()}`);
+    // HTTP errors are reported below, with their URL.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console.error: ${message.text()}`);
+    }
   });
-  page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  page.on("response", (response) => {
+    if (response.status() >= 400 && !ignored(response.url())) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => {
+    if (!ignored(request.url())) problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+  });
   return problems;
 }

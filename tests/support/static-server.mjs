@@ -46,7 +46,11 @@ export function serveStatic(dir, { headers = {} } = {}) {
     server.listen(0, "127.0.0.1", () => {
       resolve({
         url: `http://127.0.0.1:${server.address().port}/`,
-        close: () => new Promise((done) => server.close(done)),
+        close: () =>
+          new Promise((done) => {
+            server.close(done);
+            server.closeAllConnections(); // don't wait for browsers' keep-alive connections
+          }),
       });
     });
   });

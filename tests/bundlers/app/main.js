@@ -1,0 +1,35 @@
+// The page script of both bundler projects: load the SDK like an app would,
+// call it, and publish what happened on window.__lockt for the test to read.
+import init, * as sdk from "lockt-secureaccess";
+
+// A plain object, so that probing for exports that may not exist yet is no
+// build error (webpack rejects unknown names on an ES module namespace).
+const lockt = { ...sdk };
+
+async function main() {
+  await init();
+  await init(); // idempotent
+  const result = { version: lockt.version(), validation: null };
+  // Offline validation (no network): one record with two mistakes.
+  if (typeof lockt.validateUsers === "function") {
+    const report = lockt.validateUsers([
+      { id_num: "A1", first_name: "Ann", last_name: "Lee", card_num: "A8914", email: "rgreswell0@@@@gravatar.com" },
+    ]);
+    result.validation = {
+      valid: report.valid.length,
+      invalid: report.invalid.map((r) => ({ index: r.index, fields: r.issues.map((i) => i.field).sort() })),
+    };
+  }
+  const error = new lockt.LocktError("x", { kind: "timeout", retryable: true });
+  result.locktError = error instanceof Error && error.name === "LocktError" && error.retryable;
+  return result;
+}
+
+main().then(
+  (result) => {
+    window.__lockt = result;
+  },
+  (error) => {
+    window.__lockt = { error: String((error && error.stack) || error) };
+  },
+);
