@@ -49,9 +49,16 @@ pub fn fixture_json(name: &str) -> Value {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
+        Server::start_env(args, &[])
+    }
+
+    pub fn start_env(args: &[&str], envs: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lockt-sandbox"))
             .args(["--port", "0"])
             .args(args)
+            .env_remove("LOCKT_SANDBOX_APIUSER")
+            .env_remove("LOCKT_SANDBOX_APIKEY")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
