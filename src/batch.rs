@@ -150,6 +150,16 @@ impl BatchRun {
         self.calls += 1;
     }
 
+    /// How many input records the run covers.
+    pub fn len(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// Whether the run covers no records.
+    pub fn is_empty(&self) -> bool {
+        self.outcomes.is_empty()
+    }
+
     /// Whether `index` still waits for a status.
     pub fn is_open(&self, index: usize) -> bool {
         matches!(self.outcomes.get(index), Some(None))

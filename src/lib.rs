@@ -6,6 +6,7 @@ pub mod batch;
 pub mod csv_import;
 pub mod error;
 pub mod model;
+pub mod wasm;
 pub mod validate;
 
 /// The SDK's version, from Cargo.toml.

@@ -1,0 +1,174 @@
+//! `LocktClient`: configuration, and the resource handles (`lockt.users`, `lockt.doors`, ...).
+
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use serde::Deserialize;
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+use super::resources::*;
+use super::transport::Transport;
+use super::{from_js, to_js_error};
+use crate::api::{check_base_url, DEFAULT_BASE_URL};
+use crate::error::Error;
+
+/// Settings for a `LocktClient`.
+#[derive(Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LocktClientOptions {
+    /// The `apiuser` credential. Required unless `baseUrl` is a path on the page's own origin
+    /// (a server-side proxy that adds the credentials).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub api_user: Option<String>,
+    /// The `apikey` credential. Kept inside the module: never in messages, logs, `toString`
+    /// or `JSON.stringify` of the client.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub api_key: Option<String>,
+    /// Default `https://cloudapi.lockt.com/api/v1`. Must be HTTPS, except for loopback hosts
+    /// (the sandbox); a path such as `/lockt` targets a same-origin proxy.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub base_url: Option<String>,
+    /// Time allowed for one request, body included. Default 30000.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub timeout_ms: Option<f64>,
+    /// Retries of a read after a network error, 429, 502, 503 or 504. Default 2.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_retries: Option<u32>,
+    /// Extra headers for every request (not `apiuser`, `apikey` or `Content-Type`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// What every handle of one client shares.
+pub(crate) struct Inner {
+    pub transport: Transport,
+}
+
+/// A client for the Lockt SecureAccess Cloud API v1.
+///
+/// ```js
+/// const lockt = new LocktClient({ apiUser, apiKey });
+/// const users = await lockt.users.list();
+/// ```
+#[wasm_bindgen]
+pub struct LocktClient {
+    inner: Rc<Inner>,
+}
+
+#[wasm_bindgen]
+impl LocktClient {
+    /// Creates a client; throws a `LocktError` of kind `config` for bad settings.
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "LocktClientOptions")] options: JsValue) -> Result<LocktClient, JsValue> {
+        Self::configure(&options).map_err(|e| to_js_error(&e))
+    }
+
+    fn configure(options: &JsValue) -> Result<LocktClient, Error> {
+        let options: LocktClientOptions = if options.is_undefined() || options.is_null() { LocktClientOptions::default() } else { from_js(options, "options")? };
+        let base_url = check_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        let proxied = base_url.starts_with('/');
+        let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let (api_user, api_key) = (text(options.api_user), text(options.api_key));
+        if !proxied && (api_user.is_none() || api_key.is_none()) {
+            return Err(Error::config("apiUser and apiKey are required (or use a baseUrl path such as /lockt behind a proxy that adds them)"));
+        }
+        if [&api_user, &api_key].into_iter().flatten().any(|v| !is_header_value(v)) {
+            return Err(Error::config("apiUser and apiKey must be printable ASCII without spaces"));
+        }
+        let mut headers = Vec::new();
+        for (k, v) in options.headers.unwrap_or_default() {
+            if ["apiuser", "apikey", "content-type"].contains(&k.to_ascii_lowercase().as_str()) {
+                return Err(Error::config(format!("headers must not set {k}: the client sets it")));
+            }
+            if k.is_empty() || !k.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)) || v.bytes().any(|b| b < 0x20 || b == 0x7f) {
+                return Err(Error::config(format!("headers has an invalid header {k:?}")));
+            }
+            headers.push((k, v));
+        }
+        let timeout_ms = options.timeout_ms.unwrap_or(30_000.0);
+        if !(timeout_ms.is_finite() && timeout_ms > 0.0) {
+            return Err(Error::config("timeoutMs must be a positive number"));
+        }
+        let max_retries = options.max_retries.unwrap_or(2).min(10);
+        let transport = Transport::new(base_url, api_user, api_key, headers, timeout_ms, max_retries);
+        Ok(LocktClient { inner: Rc::new(Inner { transport }) })
+    }
+
+    /// Card holders: list, get, save, validate, and the case processes.
+    #[wasm_bindgen(getter)]
+    pub fn users(&self) -> UsersApi {
+        UsersApi::new(self.inner.clone())
+    }
+
+    /// Credentials: list, summary, reissue.
+    #[wasm_bindgen(getter)]
+    pub fn credentials(&self) -> CredentialsApi {
+        CredentialsApi::new(self.inner.clone())
+    }
+
+    /// The event log: list, after an id, and a live tail.
+    #[wasm_bindgen(getter)]
+    pub fn events(&self) -> EventsApi {
+        EventsApi::new(self.inner.clone())
+    }
+
+    /// Doors: list, create, battery states.
+    #[wasm_bindgen(getter)]
+    pub fn doors(&self) -> DoorsApi {
+        DoorsApi::new(self.inner.clone())
+    }
+
+    /// Fobs: list, create, reassign, check.
+    #[wasm_bindgen(getter)]
+    pub fn fobs(&self) -> FobsApi {
+        FobsApi::new(self.inner.clone())
+    }
+
+    /// Schedules.
+    #[wasm_bindgen(getter)]
+    pub fn schedules(&self) -> SchedulesApi {
+        SchedulesApi::new(self.inner.clone())
+    }
+
+    /// Access levels.
+    #[wasm_bindgen(getter, js_name = accessLevels)]
+    pub fn access_levels(&self) -> AccessLevelsApi {
+        AccessLevelsApi::new(self.inner.clone())
+    }
+
+    /// The next free card number, as digit text (`GET /nextcardnum`, pending release).
+    #[wasm_bindgen(js_name = nextCardNumber, unchecked_return_type = "Promise<string>")]
+    pub fn next_card_number(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
+        next_card_number(self.inner.clone(), options)
+    }
+
+    /// The client's settings without secrets: `{ baseUrl, apiUser, apiKey: "[redacted]", ... }`.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> JsValue {
+        let t = &self.inner.transport;
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"baseUrl".into(), &t.base_url.as_str().into());
+        let _ = Reflect::set(&o, &"apiUser".into(), &t.api_user.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
+        let _ = Reflect::set(&o, &"apiKey".into(), &"[redacted]".into());
+        let _ = Reflect::set(&o, &"timeoutMs".into(), &t.timeout_ms.into());
+        let _ = Reflect::set(&o, &"maxRetries".into(), &t.max_retries.into());
+        o.into()
+    }
+
+    /// `LocktClient(<baseUrl>)`, without secrets.
+    #[wasm_bindgen(js_name = toString)]
+    pub fn to_string_js(&self) -> String {
+        format!("LocktClient({})", self.inner.transport.base_url)
+    }
+}
+
+fn is_header_value(v: &str) -> bool {
+    v.bytes().all(|b| b.is_ascii_graphic())
+}

@@ -1,0 +1,102 @@
+//! The thin JS layer over the pure core: the `LocktClient` class, its resource handles, the
+//! offline validators, and the bridge that turns core errors into JS `LocktError`s.
+//!
+//! Values cross the boundary as JSON text (`JSON.stringify` in, `JSON.parse` out): one call
+//! each way whatever the record count, and no JS object is ever written field by field, so
+//! keys such as `__proto__` stay plain data.
+
+mod client;
+mod offline;
+mod resources;
+mod transport;
+mod writes;
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Object, Reflect, JSON};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::prelude::*;
+
+use crate::error::{Error, ErrorKind};
+
+pub use client::LocktClient;
+
+thread_local! {
+    static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Called once by the package's entry with its `LocktError` class, so that every rejection
+/// is an instance of it.
+#[wasm_bindgen(js_name = registerErrorClass, skip_typescript)]
+pub fn register_error_class(ctor: Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(ctor));
+    std::panic::set_hook(Box::new(|info| {
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+    }));
+}
+
+/// The message of the last Rust panic, for the entry's trap handler (internal).
+#[wasm_bindgen(js_name = takePanicMessage, skip_typescript)]
+pub fn take_panic_message() -> Option<String> {
+    LAST_PANIC.with(|p| p.borrow_mut().take())
+}
+
+/// Builds the JS `LocktError` for a core error.
+pub(crate) fn to_js_error(e: &Error) -> JsValue {
+    let init = Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&init, &k.into(), v);
+    };
+    set("kind", &e.kind.as_str().into());
+    if let Some(s) = e.status {
+        set("status", &s.into());
+    }
+    set("messages", &e.messages.iter().map(JsValue::from).collect::<Array>());
+    set("details", &to_js(&e.details).unwrap_or_else(|_| Array::new().into()));
+    set("retryable", &e.retryable.into());
+    let message = JsValue::from(&e.message);
+    let class = ERROR_CLASS.with(|c| c.borrow().clone());
+    match class {
+        Some(ctor) => Reflect::construct(&ctor, &Array::of2(&message, &init)).unwrap_or(message),
+        None => {
+            let err = js_sys::Error::new(&e.message);
+            let _ = Object::assign(&err, &init);
+            err.into()
+        }
+    }
+}
+
+/// Serializes a core value into a JS value through `JSON.parse`.
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
+    let text = serde_json::to_string(value).map_err(|e| Error::new(ErrorKind::Internal, format!("could not serialize a result: {e}")))?;
+    JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Internal, "could not hand a result to JS"))
+}
+
+/// Reads a JS value into a core value through `JSON.stringify`. `what` names the argument in
+/// error messages.
+pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
+    let text = JSON::stringify(value)
+        .map_err(|e| Error::config(format!("{what} cannot be read as JSON: {}", js_message(&e))))?
+        .as_string()
+        .ok_or_else(|| Error::config(format!("{what} is missing")))?;
+    serde_json::from_str(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {e}")))
+}
+
+/// Reads a JS array of records as JSON values (any element type: validation judges them).
+pub(crate) fn records_from_js(value: &JsValue, what: &str) -> Result<Vec<serde_json::Value>, Error> {
+    if !Array::is_array(value) {
+        return Err(Error::config(format!("{what} must be an array of records")));
+    }
+    from_js(value, what)
+}
+
+/// The `message` of a thrown JS value, or its text.
+pub(crate) fn js_message(e: &JsValue) -> String {
+    Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into())
+}
+
+/// Runs a fallible core result into a JS result, errors as `LocktError`s.
+pub(crate) fn js_result<T: Serialize>(r: Result<T, Error>) -> Result<JsValue, JsValue> {
+    r.and_then(|v| to_js(&v)).map_err(|e| to_js_error(&e))
+}

@@ -1,0 +1,193 @@
+//! The batch engine's driver: validate everything, send blocks of at most 100 one at a time,
+//! read back what went unanswered, and settle every record exactly once.
+
+use js_sys::Function;
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
+
+use super::client::Inner;
+use super::to_js;
+use crate::api::{parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
+use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, RecordStatus};
+use crate::error::{Error, ErrorKind};
+use crate::validate::Validation;
+
+/// Where and how one kind of record is written.
+pub(crate) struct WriteSpec {
+    /// `POST` or `PUT`.
+    pub method: Method,
+    /// The endpoint, e.g. `user`.
+    pub path: &'static str,
+    /// The body's record node, e.g. `users`.
+    pub node: &'static str,
+    /// The processing options, in wire names.
+    pub options: Vec<(&'static str, bool)>,
+    /// Whether one invalid record fails a call (and so stops the run).
+    pub validate_fails_batch: bool,
+    /// How to read records back after an unanswered call, if the API allows it:
+    /// the list endpoint and the fields that identify a record, in priority order.
+    pub read_back: Option<(&'static str, &'static [&'static str])>,
+}
+
+/// The caller's controls over a run.
+#[derive(Default)]
+pub(crate) struct RunControl {
+    pub signal: Option<AbortSignal>,
+    pub on_progress: Option<Function>,
+}
+
+/// Progress after each call.
+#[derive(Serialize, tsify::Tsify)]
+pub struct BatchProgress {
+    /// The call just finished, from 1.
+    pub batch: usize,
+    /// The number of calls planned.
+    pub batches: usize,
+    /// Records sent so far.
+    pub sent: usize,
+    /// Records to send: the valid ones (`sent` reaches it when the run completes).
+    pub total: usize,
+}
+
+/// Valid records as `(input index, wire JSON)`, ready for a run.
+pub(crate) fn wire_records<W: Serialize>(valid: Vec<(usize, W)>) -> Vec<(usize, Value)> {
+    valid.into_iter().map(|(i, w)| (i, serde_json::to_value(w).unwrap_or(Value::Null))).collect()
+}
+
+/// Runs a whole write. Client-side rejections are settled first; with
+/// `validate_fails_batch`, nothing is sent while any record is invalid.
+pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validation<W>, valid: Vec<(usize, Value)>, total: usize, ctl: &RunControl) -> BatchReport {
+    let mut run = BatchRun::new(total);
+    for bad in &validation.invalid {
+        run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
+    }
+    settle_run(inner, spec, valid, ctl, run, !validation.invalid.is_empty()).await
+}
+
+/// Sends the valid records of a run whose client-side rejections are already settled.
+pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usize, Value)>, ctl: &RunControl, mut run: BatchRun, any_invalid: bool) -> BatchReport {
+    if any_invalid && spec.validate_fails_batch {
+        let indices = valid.iter().map(|(i, _)| *i);
+        run.settle_all(indices, RecordStatus::NotSent, "Not sent: other records failed client-side validation and validateFailsBatch is true");
+        return run.finish();
+    }
+    let calls = plan_batches(&valid, MAX_BATCH);
+    let mut sent = 0;
+    for (n, call) in calls.iter().enumerate() {
+        if ctl.signal.as_ref().is_some_and(AbortSignal::aborted) {
+            run.stop(&Error::new(ErrorKind::Aborted, "The run was aborted by the caller's signal"), "Not sent: the run was aborted");
+            break;
+        }
+        let stop = send_call(inner, spec, call, ctl, &mut run, true).await;
+        sent += call.len();
+        progress(ctl, BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len() });
+        if let Some((error, why)) = stop {
+            run.stop(&error, &why);
+            break;
+        }
+    }
+    run.finish()
+}
+
+
+fn progress(ctl: &RunControl, p: BatchProgress) {
+    if let (Some(f), Ok(v)) = (&ctl.on_progress, to_js(&p)) {
+        // A throwing callback must not cost a record its status.
+        let _ = f.call1(&JsValue::NULL, &v);
+    }
+}
+
+/// Sends one call and settles its records; returns the error that must stop the run, if any.
+/// `may_resend` allows one resend of records that reading back shows plainly absent.
+async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl: &RunControl, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
+    let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
+    let req = ApiRequest::write(spec.method, spec.path, spec.node, &records, &spec.options);
+    let answer = match inner.transport.call(&req, ctl.signal.as_ref()).await {
+        Ok(resp) => parse_write(&resp),
+        Err(e) => Err(e),
+    };
+    match answer {
+        Ok(outcome) => {
+            let failed = !outcome.applied;
+            run.record_answer(call, outcome);
+            (failed && spec.validate_fails_batch).then(|| {
+                let e = Error::new(ErrorKind::Validation, "The API rejected a call and validateFailsBatch is true");
+                (e, "Not sent: an earlier call was rejected and validateFailsBatch is true".to_string())
+            })
+        }
+        Err(e) if !may_have_applied(&e) => {
+            run.record_unanswered();
+            let why = format!("Not sent: the API refused the call unprocessed ({})", e.message);
+            let indices = call.iter().map(|(i, _)| *i);
+            if e.kind == ErrorKind::BadRequest {
+                run.settle_all(indices, RecordStatus::Rejected, &e.message);
+                return spec.validate_fails_batch.then(|| (e, "Not sent: an earlier call was rejected and validateFailsBatch is true".to_string()));
+            }
+            run.settle_all(indices, RecordStatus::NotSent, &why);
+            Some((e, why))
+        }
+        Err(e) => {
+            run.record_unanswered();
+            let resend = reconcile(inner, spec, call, &e, ctl, run).await;
+            if !resend.is_empty() && may_resend {
+                if let Some(stop) = Box::pin(send_call(inner, spec, &resend, ctl, run, false)).await {
+                    return Some(stop);
+                }
+            } else {
+                let why = "Unknown: the call went unanswered and reading back showed the record absent; it was not sent again";
+                run.settle_all(resend.iter().map(|(i, _)| *i), RecordStatus::Unknown, why);
+            }
+            (e.kind == ErrorKind::Aborted).then(|| (e, "Not sent: the run was aborted".to_string()))
+        }
+    }
+}
+
+/// Whether a failed call may have been applied by the server.
+fn may_have_applied(e: &Error) -> bool {
+    matches!(e.kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Aborted | ErrorKind::Internal)
+}
+
+/// Reads back the records of an unanswered call: the ones held as sent are committed, the
+/// ones plainly absent are returned for one resend, the rest stay unknown.
+async fn reconcile(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], cause: &Error, ctl: &RunControl, run: &mut BatchRun) -> Vec<(usize, Value)> {
+    let unknown = |detail: &str| format!("Unknown: the call went unanswered ({}){detail}", cause.message);
+    let Some((path, keys)) = spec.read_back else {
+        run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, &unknown("; this endpoint cannot be read back"));
+        return Vec::new();
+    };
+    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+        Ok(list) => list,
+        Err(e) => {
+            run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, &unknown(&format!(" and reading back failed: {}", e.message)));
+            return Vec::new();
+        }
+    };
+    let mut resend = Vec::new();
+    for (i, record) in call {
+        match read_back(record, &server, keys) {
+            ReadBack::Held => run.settle(*i, RecordStatus::Committed, vec!["Committed: confirmed by reading back after the call went unanswered".into()], None),
+            ReadBack::Absent => resend.push((*i, record.clone())),
+            ReadBack::Unclear => run.settle(*i, RecordStatus::Unknown, vec![unknown("; reading back could not tell whether this record was applied")], None),
+        }
+    }
+    resend
+}
+
+/// A server-side validation of users (`POST /uservalidate`): nothing is committed.
+pub(crate) async fn validate_only(inner: &Inner, valid: &[(usize, Value)], ctl: &RunControl) -> Result<(crate::model::BatchSummary, Vec<crate::error::RecordError>), Error> {
+    let mut summary = crate::model::BatchSummary::default();
+    let mut details = Vec::new();
+    for call in plan_batches(valid, MAX_BATCH) {
+        let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
+        let req = ApiRequest::write(Method::Post, "uservalidate", "users", &records, &[("validate_fails_batch", false)]);
+        let outcome: WriteOutcome = parse_write(&inner.transport.call(&req, ctl.signal.as_ref()).await?)?;
+        summary += outcome.summary;
+        let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
+        for (pos, err) in crate::api::match_errors(&sent, &outcome.errors).into_iter().zip(outcome.errors) {
+            details.push(crate::error::RecordError { index: pos.map(|p| call[p].0), messages: err.messages, input_data: err.input_data });
+        }
+    }
+    Ok((summary, details))
+}
