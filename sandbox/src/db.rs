@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS person (
     owner_id INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS person_id_num ON person(id_num) WHERE id_num <> '' AND kind = 'user';
+CREATE INDEX IF NOT EXISTS person_id_num_any ON person(id_num);
 CREATE INDEX IF NOT EXISTS person_email ON person(email COLLATE NOCASE) WHERE email <> '';
 CREATE TABLE IF NOT EXISTS credential (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

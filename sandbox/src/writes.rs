@@ -372,7 +372,9 @@ fn load_person(tx: &Transaction, id: i64) -> rusqlite::Result<PersonRow> {
 fn find_user(tx: &Transaction, id_num: &str, email: &str) -> rusqlite::Result<Option<i64>> {
     if !id_num.is_empty() {
         let hit = tx
-            .prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ?")?
+            .prepare_cached(
+                "SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> ''",
+            )?
             .query_row([id_num], |r| r.get(0))
             .optional()?;
         if hit.is_some() {
@@ -450,7 +452,7 @@ fn user(
     }
     if let (Some(m), false) = (matched, f_id_num.is_empty()) {
         let other: Option<i64> = tx
-            .prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id <> ?")?
+            .prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> '' AND id <> ?")?
             .query_row(params![f_id_num, m], |r| r.get(0))
             .optional()?;
         if other.is_some() {
