@@ -1,1 +1,483 @@
-//! CSV import.
+//! CSV import of users from portal spreadsheets; the `csv` crate does the parsing.
+//!
+//! The import only shapes records (`validate_users` checks the values): one user object per
+//! data row, with the row number a spreadsheet shows (header row 1, blank lines counted, a
+//! cell spanning several lines counted once). Header names are the reference's field names,
+//! matched case-insensitively after trimming, unless `columns` maps them. A UTF-8 BOM is
+//! stripped; LF, CRLF and (in files without any LF) CR line ends work. Cells are trimmed and
+//! empty cells are absent fields; rows with no values at all are skipped.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use tsify::Tsify;
+
+use crate::validate::{shown, USER_FIELDS};
+
+/// Users read from a CSV text, with their row numbers and any problems with the text.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Tsify)]
+pub struct CsvImport {
+    /// One user input object per data row, cells as text (`accesslevels` as a list).
+    #[tsify(type = "UserInput[]")]
+    pub users: Vec<Value>,
+    /// The spreadsheet row number of each user (header is row 1).
+    pub rows: Vec<usize>,
+    /// Problems with the header or the rows, in row order.
+    pub issues: Vec<CsvIssue>,
+}
+
+/// A problem with the CSV text itself (not with a field's value).
+#[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
+pub struct CsvIssue {
+    /// The spreadsheet row number (header is row 1).
+    pub row: usize,
+    /// The column's header as written, or `""` for the row as a whole.
+    pub field: String,
+    /// What is wrong, for programs.
+    pub code: CsvIssueCode,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+/// Stable codes of CSV import issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum CsvIssueCode {
+    /// A header that names (or is mapped to) no user field; the column is ignored.
+    UnknownColumn,
+    /// A second column for the same field; the later column is ignored.
+    DuplicateColumn,
+    /// No first_name, last_name or id_num column, so no row can name a user.
+    MissingNameColumn,
+    /// A row with fewer cells than the header, or extra non-empty cells (ignored).
+    RaggedRow,
+    /// Text the CSV reader could not read.
+    Malformed,
+}
+
+/// Reads users from `text`; `columns` maps header names to field names (unmapped headers
+/// keep their default meaning; a mapping to `""` ignores the column without an issue).
+pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImport {
+    let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = CsvImport::default();
+    let mut header: Option<Vec<Option<&'static str>>> = None;
+    let mut rows = Rows {
+        text: text.as_bytes(),
+        at: 0,
+        line: 1,
+        breaks_in_cells: 0,
+    };
+    for result in reader.records() {
+        let record = match result {
+            Ok(record) => record,
+            Err(e) => {
+                let row = e.position().map_or(0, |p| rows.row_at(p.byte()));
+                out.issue(
+                    row,
+                    "",
+                    CsvIssueCode::Malformed,
+                    format!("Could not read CSV: {e}"),
+                );
+                continue;
+            }
+        };
+        let row = record.position().map_or(0, |p| rows.row_at(p.byte()));
+        rows.breaks_in_cells += record
+            .iter()
+            .map(|cell| cell.matches('\n').count())
+            .sum::<usize>();
+        match &header {
+            None => header = Some(out.read_header(row, &record, columns)),
+            Some(fields) => out.read_row(row, &record, fields),
+        }
+    }
+    if header.is_none() {
+        out.issue(
+            1,
+            "",
+            CsvIssueCode::MissingNameColumn,
+            "No header row".to_owned(),
+        );
+    }
+    out
+}
+
+impl CsvImport {
+    /// Records an issue.
+    fn issue(&mut self, row: usize, field: &str, code: CsvIssueCode, message: String) {
+        self.issues.push(CsvIssue {
+            row,
+            field: field.to_owned(),
+            code,
+            message,
+        });
+    }
+
+    /// The field of each column, reporting unknown and repeated columns.
+    fn read_header(
+        &mut self,
+        row: usize,
+        header: &csv::StringRecord,
+        columns: &BTreeMap<String, String>,
+    ) -> Vec<Option<&'static str>> {
+        let mut fields: Vec<Option<&'static str>> = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            let name = name.trim();
+            let field = self.column_field(row, i, name, columns);
+            if field.is_some() && fields.contains(&field) {
+                let message = format!(
+                    "Column {} repeats field {}; ignored",
+                    shown(name),
+                    field.unwrap_or_default()
+                );
+                self.issue(row, &shown(name), CsvIssueCode::DuplicateColumn, message);
+                fields.push(None);
+            } else {
+                fields.push(field);
+            }
+        }
+        if !["first_name", "last_name", "id_num"]
+            .iter()
+            .any(|f| fields.contains(&Some(*f)))
+        {
+            let message = "No first_name, last_name or id_num column".to_owned();
+            self.issue(row, "", CsvIssueCode::MissingNameColumn, message);
+        }
+        fields
+    }
+
+    /// The field column `i` (headed `name`) holds, if any.
+    fn column_field(
+        &mut self,
+        row: usize,
+        i: usize,
+        name: &str,
+        columns: &BTreeMap<String, String>,
+    ) -> Option<&'static str> {
+        let mapped = columns
+            .iter()
+            .find(|(from, _)| from.trim().eq_ignore_ascii_case(name))
+            .map(|(_, to)| to.trim());
+        let target = match mapped {
+            Some("") => return None,
+            Some(to) => to,
+            None => name,
+        };
+        let field = known_field(target);
+        if field.is_none() {
+            let message = match (mapped, name.is_empty()) {
+                (Some(to), _) => format!(
+                    "Column {} maps to unknown field {}; ignored",
+                    shown(name),
+                    shown(to)
+                ),
+                (None, true) => format!("Column {} has no header; ignored", i + 1),
+                (None, false) => format!("Unknown column ignored: {}", shown(name)),
+            };
+            self.issue(row, &shown(name), CsvIssueCode::UnknownColumn, message);
+        }
+        field
+    }
+
+    /// Adds the user of one data row, unless the row is blank.
+    fn read_row(
+        &mut self,
+        row: usize,
+        record: &csv::StringRecord,
+        fields: &[Option<&'static str>],
+    ) {
+        let extra_values = record
+            .iter()
+            .skip(fields.len())
+            .any(|cell| !cell.trim().is_empty());
+        if record.len() < fields.len() || extra_values {
+            let message = format!(
+                "Row has {} cells, the header has {}",
+                record.len(),
+                fields.len()
+            );
+            self.issue(row, "", CsvIssueCode::RaggedRow, message);
+        }
+        let mut user = Map::new();
+        for (cell, field) in record.iter().zip(fields) {
+            let cell = cell.trim();
+            if let (Some(field), false) = (field, cell.is_empty()) {
+                let value = if *field == "accesslevels" {
+                    access_levels(cell)
+                } else {
+                    Value::from(cell)
+                };
+                user.insert((*field).to_owned(), value);
+            }
+        }
+        if !user.is_empty() {
+            self.users.push(Value::Object(user));
+            self.rows.push(row);
+        }
+    }
+}
+
+/// The user field named `name` (any case), if it is one.
+fn known_field(name: &str) -> Option<&'static str> {
+    USER_FIELDS
+        .iter()
+        .copied()
+        .find(|f| f.eq_ignore_ascii_case(name))
+}
+
+/// `ids;or;names` as `[{id}, {name}]`; digit parts that overflow an id stay text for the
+/// validator to reject.
+fn access_levels(cell: &str) -> Value {
+    let levels = cell
+        .split(';')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let digits = part.bytes().all(|b| b.is_ascii_digit());
+            match (digits, part.parse::<u64>()) {
+                (true, Ok(id)) => json!({ "id": id }),
+                (true, Err(_)) => json!({ "id": part }),
+                (false, _) => json!({ "name": part }),
+            }
+        });
+    Value::Array(levels.collect())
+}
+
+/// Spreadsheet row numbers from the byte offsets the CSV reader reports.
+struct Rows<'t> {
+    /// The text being read.
+    text: &'t [u8],
+    /// Where the last record started.
+    at: usize,
+    /// The line (1-based) at `at`.
+    line: usize,
+    /// Line breaks inside the cells of the records read so far.
+    breaks_in_cells: usize,
+}
+
+impl Rows<'_> {
+    /// The row of the record the reader reports at `byte` (which may point at the line end
+    /// before it, so line ends are skipped first); offsets only grow.
+    fn row_at(&mut self, byte: u64) -> usize {
+        let from = usize::try_from(byte).unwrap_or(usize::MAX).max(self.at);
+        let rest = self.text.get(from..).unwrap_or_default();
+        let start = from
+            + rest
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+        let passed = self.text.get(self.at..start).unwrap_or_default();
+        self.line += passed.iter().filter(|b| **b == b'\n').count();
+        self.at = start;
+        self.line.saturating_sub(self.breaks_in_cells)
+    }
+}
+
+/// The text with CR line ends turned into LF when it has no LF at all (old Mac files), so
+/// that line numbers count.
+fn line_ends(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') && !text.contains('\n') {
+        Cow::Owned(text.replace('\r', "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::validate_users;
+
+    fn parse(text: &str) -> CsvImport {
+        parse_users_csv(text, &BTreeMap::new())
+    }
+
+    fn codes(import: &CsvImport) -> Vec<(usize, &str, CsvIssueCode)> {
+        import
+            .issues
+            .iter()
+            .map(|i| (i.row, i.field.as_str(), i.code))
+            .collect()
+    }
+
+    #[test]
+    fn reads_the_reference_fields_with_rows() {
+        let text = "id,id_num,first_name,last_name,card_num,email,enabled,accesslevels\n\
+                    4432,ABC123,Toby,Peters,8769,toby.peters@web.place,true,123;789\n\
+                    ,DEF567,Dana,Wilson,8770,dana.wilson@web.place,,Staff; 5 ;\n";
+        let import = parse(text);
+        assert!(import.issues.is_empty(), "{:?}", import.issues);
+        assert_eq!(import.rows, [2, 3]);
+        assert_eq!(
+            import.users[0],
+            json!({"id": "4432", "id_num": "ABC123", "first_name": "Toby", "last_name": "Peters",
+            "card_num": "8769", "email": "toby.peters@web.place", "enabled": "true", "accesslevels": [{"id": 123}, {"id": 789}]})
+        );
+        assert_eq!(
+            import.users[1],
+            json!({"id_num": "DEF567", "first_name": "Dana", "last_name": "Wilson",
+            "card_num": "8770", "email": "dana.wilson@web.place", "accesslevels": [{"name": "Staff"}, {"id": 5}]})
+        );
+        let v = validate_users(&import.users);
+        assert_eq!(v.valid.len(), 2, "{:?}", v.invalid);
+    }
+
+    #[test]
+    fn headers_match_case_insensitively_after_trimming() {
+        let import = parse(" First_Name ,LAST_NAME\nToby,Peters\n");
+        assert_eq!(
+            import.users,
+            [json!({"first_name": "Toby", "last_name": "Peters"})]
+        );
+    }
+
+    #[test]
+    fn quoted_fields_with_commas_quotes_and_line_breaks() {
+        let text = "first_name,last_name,credential_key\n\"Peters, Toby\",\"O\"\"Brien\",\"line one\nline two\"\nDana,Wilson,k\n";
+        let import = parse(text);
+        assert_eq!(import.users[0]["first_name"], "Peters, Toby");
+        assert_eq!(import.users[0]["last_name"], "O\"Brien");
+        assert_eq!(import.users[0]["credential_key"], "line one\nline two");
+        assert_eq!(
+            import.rows,
+            [2, 3],
+            "a cell over two lines is one spreadsheet row"
+        );
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let import =
+            parse("\u{feff}first_name,card_num\r\nToby,8769\r\n\"Da\r\nna\",1\r\nEve,2\r\n");
+        assert!(import.issues.is_empty(), "{:?}", import.issues);
+        assert_eq!(
+            import.users[0],
+            json!({"first_name": "Toby", "card_num": "8769"})
+        );
+        assert_eq!(import.rows, [2, 3, 4]);
+    }
+
+    #[test]
+    fn cr_only_line_ends() {
+        let import = parse("first_name\rToby\rDana");
+        assert_eq!(import.rows, [2, 3]);
+    }
+
+    #[test]
+    fn blank_lines_and_blank_rows_are_skipped_but_counted() {
+        let import = parse("first_name,last_name\n\nToby,Peters\n,\n  ,  \nDana,Wilson\n\n");
+        assert!(import.issues.is_empty(), "{:?}", import.issues);
+        assert_eq!(import.rows, [3, 6]);
+    }
+
+    #[test]
+    fn empty_cells_are_absent_fields() {
+        let import = parse("first_name,email,pin\nToby,, \n");
+        assert_eq!(import.users, [json!({"first_name": "Toby"})]);
+    }
+
+    #[test]
+    fn ragged_rows_are_reported_and_kept() {
+        let import = parse("first_name,last_name,pin\nToby\nDana,Wilson,1,extra\nEve,Doe,2,,\n");
+        assert_eq!(
+            codes(&import),
+            [
+                (2, "", CsvIssueCode::RaggedRow),
+                (3, "", CsvIssueCode::RaggedRow)
+            ]
+        );
+        assert_eq!(
+            import.issues[1].message,
+            "Row has 4 cells, the header has 3"
+        );
+        assert_eq!(import.users[0], json!({"first_name": "Toby"}));
+        assert_eq!(
+            import.users[1],
+            json!({"first_name": "Dana", "last_name": "Wilson", "pin": "1"})
+        );
+        assert_eq!(import.rows, [2, 3, 4]);
+    }
+
+    #[test]
+    fn unknown_duplicate_and_hostile_columns() {
+        let import =
+            parse("first_name,Nickname,__proto__,constructor,FIRST_NAME,\nToby,T,x,y,Tobias,z\n");
+        let expected = [
+            (1, "Nickname", CsvIssueCode::UnknownColumn),
+            (1, "__proto__", CsvIssueCode::UnknownColumn),
+            (1, "constructor", CsvIssueCode::UnknownColumn),
+            (1, "FIRST_NAME", CsvIssueCode::DuplicateColumn),
+            (1, "", CsvIssueCode::UnknownColumn),
+        ];
+        assert_eq!(codes(&import), expected);
+        assert_eq!(import.issues[0].message, "Unknown column ignored: Nickname");
+        assert_eq!(import.issues[4].message, "Column 6 has no header; ignored");
+        assert_eq!(import.users, [json!({"first_name": "Toby"})]);
+    }
+
+    #[test]
+    fn a_name_column_is_required() {
+        let import = parse("email,card_num\na@b.c,1\n");
+        assert_eq!(codes(&import), [(1, "", CsvIssueCode::MissingNameColumn)]);
+        assert_eq!(
+            import.users.len(),
+            1,
+            "rows are still shaped; validate_users reports them"
+        );
+        assert_eq!(
+            codes(&parse("")),
+            [(1, "", CsvIssueCode::MissingNameColumn)]
+        );
+    }
+
+    #[test]
+    fn column_mapping() {
+        let columns: BTreeMap<String, String> = [
+            ("Given Name", "first_name"),
+            ("surname", "LAST_NAME"),
+            ("Badge", "card_num"),
+            ("Notes", ""),
+            ("Dept", "department"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+        let import = parse_users_csv(
+            "given name,Surname,badge,notes,dept,email\nToby,Peters,8769,n,d,t@w.p\n",
+            &columns,
+        );
+        assert_eq!(codes(&import), [(1, "dept", CsvIssueCode::UnknownColumn)]);
+        assert_eq!(
+            import.issues[0].message,
+            "Column dept maps to unknown field department; ignored"
+        );
+        assert_eq!(
+            import.users,
+            [
+                json!({"first_name": "Toby", "last_name": "Peters", "card_num": "8769", "email": "t@w.p"})
+            ]
+        );
+    }
+
+    #[test]
+    fn access_level_cells() {
+        let import = parse("id_num,accesslevels\nA,12; Night shift ;;0;99999999999999999999\n");
+        let levels =
+            json!([{"id": 12}, {"name": "Night shift"}, {"id": 0}, {"id": "99999999999999999999"}]);
+        assert_eq!(import.users[0]["accesslevels"], levels);
+        assert_eq!(validate_users(&import.users).invalid[0].issues.len(), 2);
+    }
+
+    #[test]
+    fn unbalanced_quotes_do_not_panic() {
+        let import = parse("first_name,last_name\n\"Toby,Peters\nDana,Wilson\n");
+        assert_eq!(import.users.len(), 1);
+        assert_eq!(import.rows, [2]);
+    }
+}

@@ -5,10 +5,12 @@ use time::macros::format_description;
 use time::{Date, PrimitiveDateTime};
 
 /// The request form: `2022-01-24 00:00:00`.
-const SPACED: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+const SPACED: &[BorrowedFormatItem<'_>] =
+    format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
 /// The response form: `2022-05-05T09:00:00.000Z` (fraction and `Z` optional).
-const ISO: &[BorrowedFormatItem<'_>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]][optional [Z]]");
+const ISO: &[BorrowedFormatItem<'_>] = format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second][optional [.[subsecond]]][optional [Z]]"
+);
 /// A date alone: `2022-01-24`, meaning midnight.
 const DAY: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
 

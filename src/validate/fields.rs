@@ -28,20 +28,38 @@ pub(super) struct Fields<'a> {
 impl<'a> Fields<'a> {
     /// Starts on `map`, whose known fields are `order`; other keys become warnings.
     pub(super) fn new(map: &'a Map<String, Value>, order: &'static [&'static str]) -> Self {
-        let warnings = map.keys().filter(|k| !order.contains(&k.as_str())).map(|k| unknown(k, k)).collect();
-        Fields { map, order, issues: Vec::new(), warnings }
+        let warnings = map
+            .keys()
+            .filter(|k| !order.contains(&k.as_str()))
+            .map(|k| unknown(k, k))
+            .collect();
+        Fields {
+            map,
+            order,
+            issues: Vec::new(),
+            warnings,
+        }
     }
 
     /// The issues in field order (record-level first), and the warnings.
     pub(super) fn finish(mut self) -> (Vec<Issue>, Vec<Issue>) {
         let order = self.order;
-        self.issues.sort_by_key(|i| order.iter().position(|f| *f == i.field).map_or(0, |p| p + 1));
+        self.issues.sort_by_key(|i| {
+            order
+                .iter()
+                .position(|f| *f == i.field)
+                .map_or(0, |p| p + 1)
+        });
         (self.issues, self.warnings)
     }
 
     /// Records an issue.
     pub(super) fn push(&mut self, field: &str, code: IssueCode, message: String) {
-        self.issues.push(Issue { field: field.to_owned(), code, message });
+        self.issues.push(Issue {
+            field: field.to_owned(),
+            code,
+            message,
+        });
     }
 
     /// Whether the caller gave the field a value: not absent, `null` or blank text.
@@ -61,7 +79,11 @@ impl<'a> Fields<'a> {
             return None;
         }
         if value.chars().any(char::is_control) {
-            self.push(field, IssueCode::ControlCharacter, format!("{field} contains a control character"));
+            self.push(
+                field,
+                IssueCode::ControlCharacter,
+                format!("{field} contains a control character"),
+            );
             return None;
         }
         Some(value.to_owned())
@@ -75,7 +97,11 @@ impl<'a> Fields<'a> {
             return None;
         }
         if !value.bytes().all(|b| b.is_ascii_digit()) {
-            self.push(field, IssueCode::NotNumeric, format!("Non-Numeric {field} found: {}", shown(value)));
+            self.push(
+                field,
+                IssueCode::NotNumeric,
+                format!("Non-Numeric {field} found: {}", shown(value)),
+            );
             return None;
         }
         Some(value.to_owned())
@@ -88,9 +114,16 @@ impl<'a> Fields<'a> {
         if self.too_long(field, value, max) {
             return None;
         }
-        let allowed = value.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        if !value.is_empty() && !(allowed && value.bytes().any(|b| b.is_ascii_digit())) {
-            self.push(field, IssueCode::InvalidPhone, format!("Invalid phone number found: {}", shown(value)));
+        let allowed = value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+        let has_digit = value.bytes().any(|b| b.is_ascii_digit());
+        if !value.is_empty() && (!allowed || !has_digit) {
+            self.push(
+                field,
+                IssueCode::InvalidPhone,
+                format!("Invalid phone number found: {}", shown(value)),
+            );
             return None;
         }
         Some(value.to_owned())
@@ -104,7 +137,11 @@ impl<'a> Fields<'a> {
             return None;
         }
         if !value.is_empty() && !is_valid_email(&value) {
-            self.push(field, IssueCode::InvalidEmail, format!("Invalid email address found: {}", shown(&value)));
+            self.push(
+                field,
+                IssueCode::InvalidEmail,
+                format!("Invalid email address found: {}", shown(&value)),
+            );
             return None;
         }
         Some(value.into_owned())
@@ -119,7 +156,11 @@ impl<'a> Fields<'a> {
         }
         let id = positive(value);
         if id.is_none() {
-            self.push(field, IssueCode::NotPositiveInteger, format!("{field} must be a positive integer: {}", shown(value)));
+            self.push(
+                field,
+                IssueCode::NotPositiveInteger,
+                format!("{field} must be a positive integer: {}", shown(value)),
+            );
         }
         id
     }
@@ -158,7 +199,10 @@ impl<'a> Fields<'a> {
             _ => None,
         };
         if flag.is_none() {
-            let message = format!("{field} must be true or false: {}", shown_value(self.value(field)));
+            let message = format!(
+                "{field} must be true or false: {}",
+                shown_value(self.value(field))
+            );
             self.push(field, IssueCode::InvalidBoolean, message);
         }
         flag.map(|b| b.to_string())
@@ -166,9 +210,12 @@ impl<'a> Fields<'a> {
 
     /// Access levels: `{id}`, `{name}`, a bare id or a bare name each; repeats dropped.
     pub(super) fn accesslevels(&mut self, field: &str) -> Option<Vec<AccessLevelInput>> {
-        let Some(value) = self.value(field) else { return None };
-        let Value::Array(entries) = value else {
-            self.push(field, IssueCode::InvalidType, format!("{field} must be a list of access levels"));
+        let Value::Array(entries) = self.value(field)? else {
+            self.push(
+                field,
+                IssueCode::InvalidType,
+                format!("{field} must be a list of access levels"),
+            );
             return None;
         };
         let mut levels: Vec<AccessLevelInput> = Vec::new();
@@ -196,9 +243,10 @@ impl<'a> Fields<'a> {
         };
         match (id, name) {
             (Some(id), _) => self.level_id(field, i, id),
-            (None, Some(Value::String(n))) if !n.trim().is_empty() => {
-                Some(AccessLevelInput { id: None, name: Some(n.trim().to_owned()) })
-            }
+            (None, Some(Value::String(n))) if !n.trim().is_empty() => Some(AccessLevelInput {
+                id: None,
+                name: Some(n.trim().to_owned()),
+            }),
             _ => {
                 let message = format!("{field}[{i}] must be an access level id or name");
                 self.push(field, IssueCode::InvalidType, message);
@@ -216,16 +264,23 @@ impl<'a> Fields<'a> {
         };
         let id = positive(&text);
         if id.is_none() {
-            let message = format!("{field}[{i}] id must be a positive integer: {}", shown(&text));
+            let message = format!(
+                "{field}[{i}] id must be a positive integer: {}",
+                shown(&text)
+            );
             self.push(field, IssueCode::NotPositiveInteger, message);
         }
-        id.map(|id| AccessLevelInput { id: Some(id), name: None })
+        id.map(|id| AccessLevelInput {
+            id: Some(id),
+            name: None,
+        })
     }
 
     /// Warns about keys of an access level entry other than `id` and `name`.
     fn unknown_level_keys(&mut self, field: &str, i: usize, entry: &Map<String, Value>) {
         for key in entry.keys().filter(|k| *k != "id" && *k != "name") {
-            self.warnings.push(unknown(field, &format!("{field}[{i}].{key}")));
+            self.warnings
+                .push(unknown(field, &format!("{field}[{i}].{key}")));
         }
     }
 
@@ -241,7 +296,11 @@ impl<'a> Fields<'a> {
             Value::Number(n) if numbers => Some(Cow::Owned(n.to_string())),
             _ => {
                 let kind = if numbers { "text or a number" } else { "text" };
-                self.push(field, IssueCode::InvalidType, format!("{field} must be {kind}"));
+                self.push(
+                    field,
+                    IssueCode::InvalidType,
+                    format!("{field} must be {kind}"),
+                );
                 None
             }
         }
@@ -261,11 +320,14 @@ impl<'a> Fields<'a> {
 /// A positive integer written in ASCII digits only (no sign), within `u64`.
 pub(super) fn positive(text: &str) -> Option<u64> {
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    digits.then(|| text.parse::<u64>().ok()).flatten().filter(|id| *id > 0)
+    digits
+        .then(|| text.parse::<u64>().ok())
+        .flatten()
+        .filter(|id| *id > 0)
 }
 
 /// `value` for a message, cut to [`SHOWN_MAX`] characters.
-pub(super) fn shown(value: &str) -> Cow<'_, str> {
+pub(crate) fn shown(value: &str) -> Cow<'_, str> {
     if value.chars().nth(SHOWN_MAX).is_some() {
         Cow::Owned(value.chars().take(SHOWN_MAX).chain(['…']).collect())
     } else {

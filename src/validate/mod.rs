@@ -40,8 +40,10 @@ pub use datetime::normalize_time;
 pub use email::{is_valid_email, sanitize_email, EMAIL_MAX_LEN};
 pub use wire::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 
+pub(crate) use fields::shown;
 use fields::Fields;
 use records::UniqueKey;
+pub(crate) use records::USER_FIELDS;
 
 /// One problem with one field of one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
@@ -136,20 +138,36 @@ struct Kind<W> {
 
 /// Validates users for `POST /user`.
 pub fn validate_users(records: &[Value]) -> Validation<WireUser> {
-    validate_all(records, &Kind { fields: records::USER_FIELDS, check: records::user, keys: records::user_keys })
+    validate_all(
+        records,
+        &Kind {
+            fields: USER_FIELDS,
+            check: records::user,
+            keys: records::user_keys,
+        },
+    )
 }
 
 /// The issues of one user form (no checks across records); cheap enough for every keystroke.
 pub fn validate_user(record: &Value) -> Vec<Issue> {
-    let Some(map) = record.as_object() else { return vec![not_an_object()] };
-    let mut fields = Fields::new(map, records::USER_FIELDS);
+    let Some(map) = record.as_object() else {
+        return vec![not_an_object()];
+    };
+    let mut fields = Fields::new(map, USER_FIELDS);
     records::user(&mut fields);
     fields.finish().0
 }
 
 /// Validates fobs for `POST /fob`.
 pub fn validate_fobs(records: &[Value]) -> Validation<WireFob> {
-    validate_all(records, &Kind { fields: records::FOB_FIELDS, check: records::fob, keys: records::fob_keys })
+    validate_all(
+        records,
+        &Kind {
+            fields: records::FOB_FIELDS,
+            check: records::fob,
+            keys: records::fob_keys,
+        },
+    )
 }
 
 /// Validates fob reassignments for `PUT /fob`.
@@ -164,7 +182,14 @@ pub fn validate_fob_assignments(records: &[Value]) -> Validation<WireFobAssignme
 
 /// Validates doors for `POST /door`.
 pub fn validate_doors(records: &[Value]) -> Validation<WireDoor> {
-    validate_all(records, &Kind { fields: records::DOOR_FIELDS, check: records::door, keys: records::door_keys })
+    validate_all(
+        records,
+        &Kind {
+            fields: records::DOOR_FIELDS,
+            check: records::door,
+            keys: records::door_keys,
+        },
+    )
 }
 
 /// Validates credential reissues (`{ id }`) for `POST /credential`.
@@ -179,11 +204,19 @@ pub fn validate_credential_reissues(records: &[Value]) -> Validation<WireCredent
 
 /// Runs `kind`'s rules over every record, then the checks for repeats across records.
 fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
-    let mut out = Validation { valid: Vec::new(), invalid: Vec::new(), warnings: Vec::new() };
+    let mut out = Validation {
+        valid: Vec::new(),
+        invalid: Vec::new(),
+        warnings: Vec::new(),
+    };
     let mut first_seen: HashMap<(&'static str, String), usize> = HashMap::new();
     for (index, record) in records.iter().enumerate() {
         let Some(map) = record.as_object() else {
-            out.invalid.push(InvalidRecord { index, input: record.clone(), issues: vec![not_an_object()] });
+            out.invalid.push(InvalidRecord {
+                index,
+                input: record.clone(),
+                issues: vec![not_an_object()],
+            });
             continue;
         };
         let mut fields = Fields::new(map, kind.fields);
@@ -191,7 +224,8 @@ fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
         for (field, key, shown) in (kind.keys)(&wire) {
             match first_seen.entry((field, key)) {
                 Entry::Occupied(first) => {
-                    let message = format!("Duplicate {field} {shown}: also in record {}", first.get());
+                    let message =
+                        format!("Duplicate {field} {shown}: also in record {}", first.get());
                     fields.push(field, IssueCode::Duplicate, message);
                 }
                 Entry::Vacant(slot) => {
@@ -200,11 +234,20 @@ fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
             }
         }
         let (issues, warnings) = fields.finish();
-        out.warnings.extend(warnings.into_iter().map(|w| Warning { index, field: w.field, code: w.code, message: w.message }));
+        out.warnings.extend(warnings.into_iter().map(|w| Warning {
+            index,
+            field: w.field,
+            code: w.code,
+            message: w.message,
+        }));
         if issues.is_empty() {
             out.valid.push((index, wire));
         } else {
-            out.invalid.push(InvalidRecord { index, input: record.clone(), issues });
+            out.invalid.push(InvalidRecord {
+                index,
+                input: record.clone(),
+                issues,
+            });
         }
     }
     out
@@ -212,7 +255,11 @@ fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
 
 /// The issue of a record that is not a JSON object.
 fn not_an_object() -> Issue {
-    Issue { field: String::new(), code: IssueCode::NotAnObject, message: "Record is not a JSON object".to_owned() }
+    Issue {
+        field: String::new(),
+        code: IssueCode::NotAnObject,
+        message: "Record is not a JSON object".to_owned(),
+    }
 }
 
 #[cfg(test)]

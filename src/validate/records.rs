@@ -8,7 +8,7 @@ use super::IssueCode;
 pub(super) type UniqueKey = (&'static str, String, String);
 
 /// The fields of a user, in the reference's order.
-pub(super) const USER_FIELDS: &[&str] = &[
+pub(crate) const USER_FIELDS: &[&str] = &[
     "id",
     "id_num",
     "first_name",
@@ -24,9 +24,16 @@ pub(super) const USER_FIELDS: &[&str] = &[
     "accesslevels",
 ];
 /// The fields of a new fob.
-pub(super) const FOB_FIELDS: &[&str] = &["id_num", "name", "card_num", "access_effective", "access_expires"];
+pub(super) const FOB_FIELDS: &[&str] = &[
+    "id_num",
+    "name",
+    "card_num",
+    "access_effective",
+    "access_expires",
+];
 /// The fields of a fob reassignment.
-pub(super) const FOB_ASSIGNMENT_FIELDS: &[&str] = &["id", "user_id", "access_effective", "access_expires"];
+pub(super) const FOB_ASSIGNMENT_FIELDS: &[&str] =
+    &["id", "user_id", "access_effective", "access_expires"];
 /// The fields of a new door.
 pub(super) const DOOR_FIELDS: &[&str] = &["name"];
 /// The fields of a credential reissue.
@@ -49,7 +56,10 @@ pub(super) fn user(f: &mut Fields) -> WireUser {
         enabled: f.flag("enabled"),
         accesslevels: f.accesslevels("accesslevels"),
     };
-    if !["first_name", "last_name", "id_num"].iter().any(|k| f.has(k)) {
+    if !["first_name", "last_name", "id_num"]
+        .iter()
+        .any(|k| f.has(k))
+    {
         let message = "User requires first_name, last_name or id_num".to_owned();
         f.push("first_name", IssueCode::Required, message);
     }
@@ -61,7 +71,12 @@ pub(super) fn user(f: &mut Fields) -> WireUser {
 pub(super) fn user_keys(u: &WireUser) -> Vec<UniqueKey> {
     let mut keys = Vec::new();
     push_key(&mut keys, "id_num", u.id_num.as_deref(), str::to_owned);
-    push_key(&mut keys, "email", u.email.as_deref(), str::to_ascii_lowercase);
+    push_key(
+        &mut keys,
+        "email",
+        u.email.as_deref(),
+        str::to_ascii_lowercase,
+    );
     push_key(&mut keys, "card_num", u.card_num.as_deref(), str::to_owned);
     keys
 }
@@ -76,10 +91,18 @@ pub(super) fn fob(f: &mut Fields) -> WireFob {
         access_expires: f.date("access_expires"),
     };
     if !f.has("name") && !f.has("id_num") {
-        f.push("name", IssueCode::Required, "Fob requires name or id_num".to_owned());
+        f.push(
+            "name",
+            IssueCode::Required,
+            "Fob requires name or id_num".to_owned(),
+        );
     }
     if !f.has("card_num") {
-        f.push("card_num", IssueCode::Required, "Fob requires card_num".to_owned());
+        f.push(
+            "card_num",
+            IssueCode::Required,
+            "Fob requires card_num".to_owned(),
+        );
     }
     f.date_order(&fob.access_effective, &fob.access_expires);
     fob
@@ -96,8 +119,12 @@ pub(super) fn fob_keys(fob: &WireFob) -> Vec<UniqueKey> {
 /// A fob reassignment; requires id and user_id, sent as digit text.
 pub(super) fn fob_assignment(f: &mut Fields) -> WireFobAssignment {
     let assignment = WireFobAssignment {
-        id: required_id(f, "id", "Fob assignment").map(|id| id.to_string()).unwrap_or_default(),
-        user_id: required_id(f, "user_id", "Fob assignment").map(|id| id.to_string()).unwrap_or_default(),
+        id: required_id(f, "id", "Fob assignment")
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        user_id: required_id(f, "user_id", "Fob assignment")
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         access_effective: f.date("access_effective"),
         access_expires: f.date("access_expires"),
     };
@@ -116,9 +143,15 @@ pub(super) fn fob_assignment_keys(a: &WireFobAssignment) -> Vec<UniqueKey> {
 pub(super) fn door(f: &mut Fields) -> WireDoor {
     let name = f.text("name", 100, false);
     if !f.has("name") {
-        f.push("name", IssueCode::Required, "Door name is required".to_owned());
+        f.push(
+            "name",
+            IssueCode::Required,
+            "Door name is required".to_owned(),
+        );
     }
-    WireDoor { name: name.unwrap_or_default() }
+    WireDoor {
+        name: name.unwrap_or_default(),
+    }
 }
 
 /// A door's name, case-insensitive.
@@ -130,27 +163,43 @@ pub(super) fn door_keys(d: &WireDoor) -> Vec<UniqueKey> {
 
 /// A credential reissue; requires id.
 pub(super) fn credential_reissue(f: &mut Fields) -> WireCredentialReissue {
-    WireCredentialReissue { id: required_id(f, "id", "Credential reissue").unwrap_or_default() }
+    WireCredentialReissue {
+        id: required_id(f, "id", "Credential reissue").unwrap_or_default(),
+    }
 }
 
 /// The credential being reissued.
 pub(super) fn credential_reissue_keys(c: &WireCredentialReissue) -> Vec<UniqueKey> {
     let mut keys = Vec::new();
     let id = c.id.to_string();
-    push_key(&mut keys, "id", Some(id.as_str()).filter(|_| c.id > 0), str::to_owned);
+    push_key(
+        &mut keys,
+        "id",
+        Some(id.as_str()).filter(|_| c.id > 0),
+        str::to_owned,
+    );
     keys
 }
 
 /// A positive id, `None` after recording its issue.
 fn required_id(f: &mut Fields, field: &'static str, what: &str) -> Option<u64> {
     if !f.has(field) {
-        f.push(field, IssueCode::Required, format!("{what} requires {field}"));
+        f.push(
+            field,
+            IssueCode::Required,
+            format!("{what} requires {field}"),
+        );
     }
     f.id(field)
 }
 
 /// Adds `value` as a unique key of `field` unless it is absent or blank.
-fn push_key(keys: &mut Vec<UniqueKey>, field: &'static str, value: Option<&str>, fold: fn(&str) -> String) {
+fn push_key(
+    keys: &mut Vec<UniqueKey>,
+    field: &'static str,
+    value: Option<&str>,
+    fold: fn(&str) -> String,
+) {
     if let Some(v) = value.filter(|v| !v.is_empty()) {
         keys.push((field, fold(v), shown(v).into_owned()));
     }
