@@ -43,6 +43,11 @@ await step("wasm-bindgen", async () => {
   const wasm = join(root, "target/wasm32-unknown-unknown/release", `${stem}.wasm`);
   for (const [target, dir] of [["web", "web"], ["nodejs", "node"]]) {
     await run("wasm-bindgen", [wasm, "--target", target, "--weak-refs", "--out-dir", join(pkg, dir)]);
+    // The generated classes declare [Symbol.dispose]; make the typings carry the
+    // lib they need, so that they compile whatever `lib` a user's tsconfig has.
+    const dts = join(pkg, dir, `${stem}.d.ts`);
+    const types = readFileSync(dts, "utf8");
+    if (types.includes("Symbol.dispose")) writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${types}`);
   }
 });
 
