@@ -19,9 +19,13 @@ const SHOWN_MAX: usize = 64;
 
 /// One record being validated: its fields, and the issues and warnings found so far.
 pub(super) struct Fields<'a> {
+    /// The record.
     map: &'a Map<String, Value>,
+    /// The known fields, in order.
     order: &'static [&'static str],
+    /// The issues found so far.
     issues: Vec<Issue>,
+    /// The warnings (dropped fields) found so far.
     warnings: Vec<Issue>,
 }
 

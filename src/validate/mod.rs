@@ -4,7 +4,9 @@
 //! record ends up in `valid` (normalized to the wire form, with its input index) or in
 //! `invalid` (with all of its issues at once, in field order), and dropped unknown fields are
 //! listed in `warnings`. No rule recurses into input values, indexes unchecked or unwraps,
-//! so hostile input (huge strings, deep JSON, non-objects, `__proto__` keys) cannot panic.
+//! so hostile input (huge strings, deep JSON, non-objects, `__proto__` keys) cannot panic;
+//! the one recursive step is cloning an invalid record into `InvalidRecord::input`, which
+//! goes no deeper than building the value did. Messages echo at most 64 characters of a value.
 //!
 //! Decisions, beyond the reference and API-ERRATA:
 //! - Text is trimmed of surrounding whitespace; an email is instead sanitized exactly as
