@@ -78,14 +78,14 @@ async function nativeTests() {
 /** cargo test for wasm32 through wasm-bindgen-test-runner, in Node or Chromium. */
 async function wasmTests(where) {
   if (!hasWasmTests()) throw new Skip("no #[wasm_bindgen_test] in src/ or tests/ yet");
-  const env = { CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner" };
-  if (where === "browser") {
-    Object.assign(env, {
-      WASM_BINDGEN_USE_BROWSER: "1",
-      CHROMEDRIVER: process.env.CHROMEDRIVER ?? "/usr/bin/chromedriver",
-      WASM_BINDGEN_TEST_TIMEOUT: process.env.WASM_BINDGEN_TEST_TIMEOUT ?? "60",
-    });
-  }
+  const env = {
+    CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: "wasm-bindgen-test-runner",
+    // Files with wasm_bindgen_test_configure!(run_in_browser) use Chromium in both passes.
+    CHROMEDRIVER: process.env.CHROMEDRIVER ?? "/usr/bin/chromedriver",
+    WASM_BINDGEN_TEST_TIMEOUT: process.env.WASM_BINDGEN_TEST_TIMEOUT ?? "60",
+  };
+  // The browser pass runs every test file in headless Chromium.
+  if (where === "browser") env.WASM_BINDGEN_USE_BROWSER = "1";
   await run("cargo", ["test", "--target", "wasm32-unknown-unknown", "-p", "lockt-secureaccess"], { env });
 }
 
