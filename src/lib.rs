@@ -7,6 +7,7 @@ pub mod csv_import;
 pub mod error;
 pub mod model;
 pub mod wasm;
+pub mod workflows;
 pub mod validate;
 
 /// The SDK's version, from Cargo.toml.

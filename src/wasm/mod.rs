@@ -9,6 +9,7 @@ mod client;
 mod offline;
 mod resources;
 mod transport;
+mod workflows;
 mod writes;
 
 use std::cell::RefCell;

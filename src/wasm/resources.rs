@@ -41,12 +41,12 @@ export type WriteOptions = DoorOptions & RunOptions;
 "#;
 
 /// Wraps a core future as a JS promise that rejects with a `LocktError`.
-fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, Error>> + 'static) -> Promise {
+pub(crate) fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, Error>> + 'static) -> Promise {
     future_to_promise(async move { js_result(fut.await) })
 }
 
 /// The `signal` of a call's options, checked.
-fn signal_of(options: &Option<JsValue>) -> Result<Option<AbortSignal>, Error> {
+pub(crate) fn signal_of(options: &Option<JsValue>) -> Result<Option<AbortSignal>, Error> {
     let Some(o) = options.as_ref().filter(|o| o.is_object()) else { return Ok(None) };
     let s = Reflect::get(o, &"signal".into()).unwrap_or(JsValue::UNDEFINED);
     if s.is_undefined() || s.is_null() {
@@ -56,7 +56,7 @@ fn signal_of(options: &Option<JsValue>) -> Result<Option<AbortSignal>, Error> {
 }
 
 /// The controls (`signal`, `onProgress`) of a write's options, checked.
-fn control_of(options: &Option<JsValue>) -> Result<RunControl, Error> {
+pub(crate) fn control_of(options: &Option<JsValue>) -> Result<RunControl, Error> {
     let signal = signal_of(options)?;
     let on_progress = match options.as_ref().filter(|o| o.is_object()).map(|o| Reflect::get(o, &"onProgress".into()).unwrap_or(JsValue::UNDEFINED)) {
         None => None,
@@ -67,7 +67,7 @@ fn control_of(options: &Option<JsValue>) -> Result<RunControl, Error> {
 }
 
 /// A boolean option: absent is `None`; anything but a boolean is a `config` error.
-fn flag(options: &Option<JsValue>, name: &str) -> Result<Option<bool>, Error> {
+pub(crate) fn flag(options: &Option<JsValue>, name: &str) -> Result<Option<bool>, Error> {
     let Some(o) = options.as_ref().filter(|o| !o.is_undefined() && !o.is_null()) else { return Ok(None) };
     if !o.is_object() {
         return Err(Error::config("options must be an object"));
@@ -84,7 +84,7 @@ async fn read_list<T: DeserializeOwned>(inner: &Inner, req: ApiRequest, signal: 
 }
 
 /// A positive integer id from a JS number or digit text.
-fn id_arg(v: &JsValue, what: &str) -> Result<u64, Error> {
+pub(crate) fn id_arg(v: &JsValue, what: &str) -> Result<u64, Error> {
     let id = match (v.as_f64(), v.as_string()) {
         (Some(n), _) if n.fract() == 0.0 && n >= 1.0 && n <= 9_007_199_254_740_991.0 => Some(n as u64),
         (_, Some(s)) => s.trim().parse().ok().filter(|n| *n > 0),
@@ -98,7 +98,7 @@ macro_rules! handle {
         #[doc = $doc]
         #[wasm_bindgen]
         pub struct $name {
-            inner: Rc<Inner>,
+            pub(crate) inner: Rc<Inner>,
         }
 
         impl $name {
@@ -166,7 +166,7 @@ impl UsersApi {
         let inner = self.inner.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
-            save_users(&inner, &records, &options).await
+            save_users(&inner, &records, UserFlags::from_options(&options)?, &control_of(&options)?).await
         })
     }
 
@@ -188,21 +188,39 @@ impl UsersApi {
     }
 }
 
+/// The processing options of a user write, with the API's defaults.
+#[derive(Clone, Copy)]
+pub(crate) struct UserFlags {
+    pub update_existing: bool,
+    pub validate_fails_batch: bool,
+    pub replace_privileges: bool,
+}
+
+impl UserFlags {
+    /// Reads `updateExisting`, `validateFailsBatch` and `replacePrivileges`.
+    pub fn from_options(options: &Option<JsValue>) -> Result<Self, Error> {
+        Ok(UserFlags {
+            update_existing: flag(options, "updateExisting")?.unwrap_or(false),
+            validate_fails_batch: flag(options, "validateFailsBatch")?.unwrap_or(true),
+            replace_privileges: flag(options, "replacePrivileges")?.unwrap_or(true),
+        })
+    }
+}
+
 /// `users.save`, shared with the workflows that write users.
-pub(crate) async fn save_users(inner: &Inner, records: &[Value], options: &Option<JsValue>) -> Result<BatchReport, Error> {
+pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlags, ctl: &RunControl) -> Result<BatchReport, Error> {
     let spec = WriteSpec {
         method: Method::Post,
         path: "user",
         node: "users",
         options: vec![
-            ("update_existing", flag(options, "updateExisting")?.unwrap_or(false)),
-            ("validate_fails_batch", flag(options, "validateFailsBatch")?.unwrap_or(true)),
-            ("replace_privileges", flag(options, "replacePrivileges")?.unwrap_or(true)),
+            ("update_existing", flags.update_existing),
+            ("validate_fails_batch", flags.validate_fails_batch),
+            ("replace_privileges", flags.replace_privileges),
         ],
-        validate_fails_batch: flag(options, "validateFailsBatch")?.unwrap_or(true),
+        validate_fails_batch: flags.validate_fails_batch,
         read_back: Some(("user", &["id_num", "email", "card_num"])),
     };
-    let ctl = control_of(options)?;
     let v = validate::validate_users(records);
     let mut run = BatchRun::new(records.len());
     for bad in &v.invalid {
@@ -215,7 +233,7 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], options: &Optio
     }
     valid.retain(|(i, _)| run.is_open(*i));
     let any_invalid = !v.invalid.is_empty() || !unresolved.is_empty();
-    Ok(writes::settle_run(inner, &spec, valid, &ctl, run, any_invalid).await)
+    Ok(writes::settle_run(inner, &spec, valid, ctl, run, any_invalid).await)
 }
 
 /// Replaces access levels given by name with their ids (`GET /accesslevel`, once, only when

@@ -1,0 +1,101 @@
+//! The event tail's bookkeeping: a cursor, events yielded once in ascending id order, and
+//! gaps reported when the server's 5,000-event window has moved past the cursor.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+use tsify::Tsify;
+
+use crate::model::Event;
+
+/// How many events the API keeps and returns at most.
+pub const EVENT_WINDOW: usize = 5_000;
+
+/// Event ids the tail could not read: the server's window had already moved past them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+pub struct EventGap {
+    /// The first id that may have been lost.
+    pub from: u64,
+    /// The last id that may have been lost.
+    pub to: u64,
+}
+
+/// The tail's state between polls.
+#[derive(Debug, Default)]
+pub struct TailState {
+    /// The id of the last event handed out (the resume point).
+    pub cursor: u64,
+    buffer: VecDeque<Event>,
+}
+
+impl TailState {
+    /// A tail that hands out events after `cursor`.
+    pub fn new(cursor: u64) -> Self {
+        TailState { cursor, buffer: VecDeque::new() }
+    }
+
+    /// Takes in one poll's answer (`GET /events?id=<cursor>`): keeps the events after the
+    /// cursor and after anything already buffered, in ascending order, each once. Returns
+    /// the gap when the answer is a full window whose oldest event is not the next id.
+    pub fn absorb(&mut self, mut events: Vec<Event>) -> Option<EventGap> {
+        let full = events.len() >= EVENT_WINDOW;
+        let floor = self.buffer.back().map_or(self.cursor, |e| e.id);
+        events.retain(|e| e.id > floor);
+        events.sort_by_key(|e| e.id);
+        events.dedup_by_key(|e| e.id);
+        let gap = match events.first() {
+            Some(first) if full && first.id > floor + 1 => Some(EventGap { from: floor + 1, to: first.id - 1 }),
+            _ => None,
+        };
+        self.buffer.extend(events);
+        gap
+    }
+
+    /// The next event, moving the cursor to it.
+    pub fn next_event(&mut self) -> Option<Event> {
+        let e = self.buffer.pop_front()?;
+        self.cursor = e.id;
+        Some(e)
+    }
+
+    /// Whether a poll is needed before the next event.
+    pub fn is_drained(&self) -> bool {
+        self.buffer.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(ids: impl IntoIterator<Item = u64>) -> Vec<Event> {
+        ids.into_iter().map(|id| Event { id, ..Event::default() }).collect()
+    }
+
+    #[test]
+    fn yields_each_event_once_in_ascending_order() {
+        let mut t = TailState::new(10);
+        assert_eq!(t.absorb(events([13, 11, 12, 12, 9, 10])), None);
+        assert_eq!(t.absorb(events([12, 14])), None, "overlapping poll");
+        let got: Vec<u64> = std::iter::from_fn(|| t.next_event()).map(|e| e.id).collect();
+        assert_eq!(got, [11, 12, 13, 14]);
+        assert_eq!(t.cursor, 14);
+        assert!(t.is_drained());
+    }
+
+    #[test]
+    fn a_full_window_past_the_cursor_is_a_gap() {
+        let mut t = TailState::new(100);
+        let gap = t.absorb(events(1_000..1_000 + EVENT_WINDOW as u64));
+        assert_eq!(gap, Some(EventGap { from: 101, to: 999 }));
+        assert_eq!(t.next_event().unwrap().id, 1_000);
+    }
+
+    #[test]
+    fn a_full_window_starting_right_after_the_cursor_is_no_gap() {
+        let mut t = TailState::new(100);
+        assert_eq!(t.absorb(events(101..101 + EVENT_WINDOW as u64)), None);
+        let mut t = TailState::new(100);
+        assert_eq!(t.absorb(events(500..600)), None, "not full: ids may simply skip");
+    }
+}
