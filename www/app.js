@@ -7,7 +7,7 @@ const { init, LocktClient, validateUser, validateUsers } = sdk;
 
 // The sandbox's public example pair (see sandbox/README.md). Never real keys.
 const SANDBOX = { apiUser: "9r8ehveyb5h8mnwwet4yf9ugjynz8pkn", apiKey: "hqx7wde64vwe987fvg6q4zaautrs3p7j" };
-const PAGE_SIZE = 25;
+const PAGE_SIZE = 10;
 const EVENTS_SHOWN = 200;
 
 const $ = (selector, root = document) => root.querySelector(selector);
