@@ -9,6 +9,7 @@ use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use super::{from_js, js_result, records_from_js};
+use crate::csv_import::{self, CsvImport};
 use crate::error::Error;
 use crate::validate::{self, InvalidRecord, Issue, Validation, Warning};
 
@@ -92,4 +93,48 @@ pub fn plan_batches(#[wasm_bindgen(unchecked_param_type = "unknown[]")] records:
         start = start.saturating_add(size);
     }
     Ok(out)
+}
+
+/// Options of `parseUsersCsv`.
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CsvOptions {
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_CSV_OPTIONS: &'static str = r#"
+/** Options of `parseUsersCsv`. */
+export interface ParseUsersCsvOptions {
+  /**
+   * Header name -> user field name, for spreadsheets whose headers are not the API's field
+   * names (`{ "Employee #": "id_num", "Badge": "card_num" }`). Headers not listed keep their
+   * default meaning (the field of the same name, case-insensitive); map a header to `""`
+   * to ignore its column.
+   */
+  columns?: Record<string, string>;
+}
+"#;
+
+/// Reads users from the CSV text of a portal spreadsheet (header row first). Returns one user
+/// input per data row with the row number a spreadsheet shows (header = row 1), plus the
+/// problems with the text itself (unknown or repeated columns, ragged rows). Quoted cells,
+/// a UTF-8 BOM and CRLF line ends work; `accesslevels` takes ids or names separated by `;`.
+/// Values are not checked here: pass `users` to `validateUsers` (or `users.save`).
+///
+/// ```js
+/// const { users, rows, issues } = parseUsersCsv(text);
+/// const report = validateUsers(users); // report.invalid[i].index -> rows[index]
+/// ```
+#[wasm_bindgen(js_name = parseUsersCsv, unchecked_return_type = "CsvImport")]
+pub fn parse_users_csv(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue, #[wasm_bindgen(unchecked_param_type = "ParseUsersCsvOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    let Some(text) = text.as_string() else {
+        return Err(super::to_js_error(&Error::config("text must be a string (the CSV file's contents)")));
+    };
+    let options = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
+        None => Ok(CsvOptions::default()),
+        Some(o) => from_js::<CsvOptions>(&o, "options"),
+    };
+    js_result(options.map(|o| -> CsvImport { csv_import::parse_users_csv(&text, &o.columns) }))
 }
