@@ -271,7 +271,10 @@ function matchKey(user) {
 }
 
 function reportProblem(report) {
-  if (report.committed === report.total) return null;
+  if (report.committed === report.total) {
+    if (report.summary.updated === 0) return Object.assign(new Error("The API matched no user to update"), { kind: "not_found" });
+    return null;
+  }
   const record = report.records.find((r) => r.status !== "committed");
   return Object.assign(new Error(record?.messages?.join("; ") || report.stoppedBy?.message || "The API did not commit the change"), {
     kind: report.stoppedBy?.kind ?? "validation",
@@ -387,6 +390,11 @@ async function createUser(event) {
     if (record.status !== "committed") {
       showError(box, { kind: "validation", message: record.messages.join("; ") || `The user was ${record.status}` });
       setStatus(status, "");
+      return;
+    }
+    if (report.summary.inserted === 0) {
+      // The API ignores a valid record that matches an existing user (update_existing false).
+      setStatus(status, "Not created: a user with this ID number or email already exists.");
       return;
     }
     setStatus(status, `Created ${userName(user) || user.id_num}.`, true);

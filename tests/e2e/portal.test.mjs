@@ -207,3 +207,18 @@ test("a wrong apikey shows an authentication message, and the key is never in th
   const html = await page.content();
   assert.ok(!html.includes(API_KEY), "the apikey is not in the DOM (only in the password input's value)");
 });
+
+test("proxy mode (?proxy=/path) holds and sends no keys", { skip: missingLib, timeout: 60_000 }, async (t) => {
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  await sb.admin.clearRequests();
+  // The sandbox is no proxy: it wants keys, so the keyless calls are refused.
+  await page.goto(`${sb.origin}/?proxy=/api/v1`);
+  await page.waitForFunction(() => /Authentication failed \(auth\)/.test(document.querySelector("#connection-error").textContent));
+  assert.equal(await page.inputValue("#base-url"), "/api/v1");
+  assert.equal(await page.inputValue("#api-key"), "");
+  assert.equal(await page.locator("#api-key").isDisabled(), true);
+  const requests = await sb.admin.requests();
+  assert.ok(requests.length > 0);
+  assert.ok(requests.every((r) => !r.apiuser && !r.apikey_ok), "no credentials sent in proxy mode");
+});
