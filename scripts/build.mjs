@@ -1,6 +1,6 @@
 // npm run build: Rust -> wasm32 -> wasm-bindgen (web + nodejs) -> wasm-opt
 // -> pkg/ (the npm package) and www/lib/ (the browser build for the sample page).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { cargoPackage, lockedCrateVersion, root, run, seconds } from "./lib.mjs";
@@ -86,6 +86,12 @@ await step("package files", () => {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
+
+  // The repository's own scripts (examples/, bench/) import "lockt-secureaccess" as users do.
+  const link = join(root, "node_modules/lockt-secureaccess");
+  rmSync(link, { recursive: true, force: true });
+  mkdirSync(join(root, "node_modules"), { recursive: true });
+  symlinkSync("../pkg", link, "dir");
 });
 
 await step("check", () =>

@@ -1,0 +1,202 @@
+// The workflows against the sandbox: a resumable tail across a kill, the case processes,
+// and a 2,000-row roster sync that applies exactly and leaves nothing to do.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { importPackage, projectDir } from "../support/pkg.mjs";
+import { API_KEY, API_USER, startSandbox } from "../support/sandbox.mjs";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+let sdk, sb, lockt, tmp;
+
+before(async () => {
+  sdk = await importPackage();
+  sb = await startSandbox({ seed: "demo" });
+  lockt = new sdk.LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY });
+  tmp = mkdtempSync(join(tmpdir(), "lockt-workflows-"));
+});
+after(async () => {
+  await sb?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** The examples, where "lockt-secureaccess" resolves to the package under test. */
+function examplesDir() {
+  if (!projectDir) return join(root, "examples");
+  const dir = join(projectDir, "examples");
+  cpSync(join(root, "examples"), dir, { recursive: true });
+  return dir;
+}
+
+/** Runs examples/tail-events.mjs as a user would. */
+function startTail(cursorFile) {
+  const child = spawn(process.execPath, [join(examplesDir(), "tail-events.mjs"), "--cursor", cursorFile, "--interval", "50"], {
+    env: { ...process.env, LOCKT_BASE_URL: sb.baseUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines = [];
+  let buffer = "";
+  child.stdout.on("data", (chunk) => {
+    buffer += chunk;
+    const parts = buffer.split("\n");
+    buffer = parts.pop();
+    lines.push(...parts.filter(Boolean).map((l) => JSON.parse(l).id));
+  });
+  let stderr = "";
+  child.stderr.on("data", (c) => (stderr += c));
+  const exited = new Promise((resolve) => child.on("exit", resolve));
+  return { child, lines, exited, stderr: () => stderr };
+}
+
+async function until(check, what, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe("events.tail", () => {
+  test("a tail killed in the middle of a burst resumes from its cursor: every event exactly once", async () => {
+    const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
+    const cursorFile = join(tmp, "cursor");
+    rmSync(cursorFile, { force: true });
+    writeFileSync(cursorFile, String(start));
+    const first = startTail(cursorFile);
+    const burst = (async () => {
+      for (let i = 0; i < 20; i++) {
+        await sb.admin.burstEvents(50);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    await until(() => first.lines.length >= 150, "the first run to read part of the burst");
+    first.child.kill("SIGTERM");
+    await first.exited;
+    await burst;
+    assert.ok(first.lines.length < 1000, `the first run stopped in the middle (${first.lines.length} events)`);
+    const cursor = Number(readFileSync(cursorFile, "utf8"));
+    assert.equal(cursor, first.lines.at(-1), "the cursor is the last event written");
+
+    const second = startTail(cursorFile);
+    const expected = (await lockt.events.after(start)).map((e) => e.id);
+    assert.equal(expected.length, 1000);
+    await until(() => first.lines.length + second.lines.length >= expected.length, "the second run to catch up");
+    second.child.kill("SIGTERM");
+    await second.exited;
+    const all = [...first.lines, ...second.lines];
+    assert.deepEqual(all, expected, "every event once, in ascending order, across the restart");
+  });
+
+  test("a full 5,000-event window past the cursor is reported as a gap", async () => {
+    const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
+    await sb.admin.burstEvents(5200);
+    const gaps = [];
+    const stop = new AbortController();
+    const tail = lockt.events.tail({ after: start, intervalMs: 10, signal: stop.signal, onGap: (g) => gaps.push(g) });
+    const first = await tail.next();
+    assert.equal(gaps.length, 1);
+    assert.equal(gaps[0].from, start + 1);
+    assert.equal(gaps[0].to, first.value.id - 1);
+    assert.deepEqual(tail.gaps, gaps);
+    assert.equal(tail.cursor, first.value.id);
+    stop.abort();
+    assert.equal((await tail.next()).done, true);
+  });
+
+  test("without `after`, a tail starts at the newest event and yields only new ones", async () => {
+    const stop = new AbortController();
+    const tail = lockt.events.tail({ intervalMs: 20, signal: stop.signal });
+    const next = tail.next();
+    await new Promise((r) => setTimeout(r, 200));
+    await sb.admin.burstEvents(1);
+    const { value } = await next;
+    const newest = Math.max(...(await lockt.events.list()).map((e) => e.id));
+    assert.equal(value.id, newest);
+    stop.abort();
+  });
+});
+
+describe("case processes", () => {
+  test("assignAccessLevels by name and id adds to the user's levels; an unknown name is not_found", async () => {
+    const idnum = `CASE-${process.pid}`;
+    await lockt.users.save([{ id_num: idnum, first_name: "Casey", last_name: "Case", email: `case${process.pid}@example.com` }]);
+    let user = await lockt.users.assignAccessLevels(idnum, ["Housekeeping"]);
+    assert.deepEqual(user.accesslevels.map((l) => l.id), [574]);
+    user = await lockt.users.assignAccessLevels({ id: user.id }, [512]);
+    assert.deepEqual(user.accesslevels.map((l) => l.id).sort(), [512, 574]);
+    user = await lockt.users.assignAccessLevels(user.id, ["cardholder"], { replace: true });
+    assert.deepEqual(user.accesslevels.map((l) => l.id), [512]);
+    await assert.rejects(lockt.users.assignAccessLevels(user.id, ["Housekeepin"]), (e) => e.kind === "not_found" && /Housekeepin/.test(e.message));
+    assert.equal(user.first_name, "Casey", "the rest of the record is kept");
+  });
+
+  test("disable sets access_expires at the given time, or now", async () => {
+    const user = await lockt.users.disable(1690, { at: "2031-02-03 04:05:06" });
+    assert.equal(user.access_expires, "2031-02-03T04:05:06.000Z");
+    const now = await lockt.users.disable("ABC123-98765");
+    const at = Date.parse(now.access_expires);
+    assert.ok(Math.abs(at - Date.now()) < 60_000, now.access_expires);
+    await assert.rejects(lockt.users.disable(987654321), (e) => e.kind === "not_found");
+  });
+});
+
+describe("roster sync", () => {
+  test("a 2,000-row roster plans creates, updates, disables and problems, applies exactly, and re-plans empty", async () => {
+    const run = `R${process.pid}`;
+    const person = (i, tweak = "") => ({
+      id_num: `${run}-${i}`,
+      first_name: `First${i}${tweak}`,
+      last_name: `Last${i}`,
+      email: `${run.toLowerCase()}.${i}@example.com`,
+      card_num: String(5_000_000 + (process.pid % 1000) * 10_000 + i),
+      phone: `555${String(i).padStart(7, "0")}`,
+    });
+    // Live: 1,500 managed users.
+    const live = Array.from({ length: 1500 }, (_, i) => person(i));
+    const setup = await lockt.users.save(live);
+    assert.equal(setup.committed, 1500);
+
+    // Roster: 1,000 unchanged, 300 updated, 690 new, 10 bad rows; 200 live users are missing.
+    const roster = [
+      ...live.slice(0, 1000),
+      ...live.slice(1000, 1300).map((u, i) => ({ ...u, ...person(1000 + i, "X") })),
+      ...Array.from({ length: 690 }, (_, i) => person(2000 + i)),
+      ...Array.from({ length: 5 }, (_, i) => ({ ...person(3000 + i), email: "not-an-email" })),
+      ...Array.from({ length: 5 }, (_, i) => ({ ...person(4000 + i), id_num: `${run}-${i}` })),
+    ];
+    assert.equal(roster.length, 2000);
+    const managed = (users) => users.filter((u) => u.id_num?.startsWith(`${run}-`));
+    const plan = await lockt.users.plan(roster, { disableMissing: true });
+    // The demo seed's users are "missing" from this roster too: keep the check to this run's.
+    const ours = (list) => list.filter((x) => (x.record ?? x).id_num?.startsWith(`${run}-`));
+    assert.equal(plan.create.length, 690);
+    assert.equal(plan.update.length, 300);
+    assert.ok(plan.update.every((u) => u.changes.length === 1 && u.changes[0].field === "first_name"));
+    assert.equal(ours(plan.disable).length, 200);
+    assert.equal(plan.unchanged, 1000);
+    assert.equal(plan.problems.length, 10);
+
+    const limited = { ...plan, disable: ours(plan.disable) };
+    const report = await lockt.users.apply(limited);
+    assert.equal(report.committed, 1190, JSON.stringify(report.records.filter((r) => r.status !== "committed").slice(0, 3)));
+    assert.equal(report.calls, 12);
+
+    const after = new Map(managed(await lockt.users.list()).map((u) => [u.id_num, u]));
+    assert.equal(after.size, 1500 + 690);
+    for (const row of roster.slice(0, 1990)) {
+      const u = after.get(row.id_num);
+      if (Number(row.id_num.split("-")[1]) >= 3000) continue; // bad rows
+      assert.equal(u?.first_name, row.first_name, row.id_num);
+      assert.equal(u.access_expires, undefined, `${row.id_num} stays enabled`);
+    }
+    for (const missing of live.slice(1300)) assert.ok(after.get(missing.id_num).access_expires, `${missing.id_num} is disabled`);
+
+    const again = await lockt.users.plan(roster, { disableMissing: true });
+    assert.equal(again.create.length + again.update.length + ours(again.disable).length, 0);
+    assert.equal(again.unchanged, 1990);
+  });
+});
