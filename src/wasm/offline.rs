@@ -103,8 +103,10 @@ struct CsvOptions {
     columns: BTreeMap<String, String>,
 }
 
+// The signature is written here (not generated) so that `options` is optional in TypeScript:
+// `unchecked_param_type` on an `Option` drops the `?`.
 #[wasm_bindgen(typescript_custom_section)]
-const TS_CSV_OPTIONS: &'static str = r#"
+const TS_PARSE_USERS_CSV: &'static str = r#"
 /** Options of `parseUsersCsv`. */
 export interface ParseUsersCsvOptions {
   /**
@@ -115,20 +117,27 @@ export interface ParseUsersCsvOptions {
    */
   columns?: Record<string, string>;
 }
+/**
+ * Reads users from the CSV text of a portal spreadsheet (header row first). Returns one user
+ * input per data row with the row number a spreadsheet shows (header = row 1), plus the
+ * problems with the text itself (unknown or repeated columns, ragged rows). Quoted cells,
+ * a UTF-8 BOM and CRLF line ends work; `accesslevels` takes ids or names separated by `;`.
+ * Values are not checked here: pass `users` to `validateUsers` (or `users.save`).
+ *
+ * ```js
+ * const { users, rows, issues } = parseUsersCsv(text);
+ * const report = validateUsers(users); // report.invalid[i].index -> rows[index]
+ * ```
+ *
+ * Throws a `LocktError` of kind `config` when `text` is not a string or `options` has the
+ * wrong shape.
+ */
+export function parseUsersCsv(text: string, options?: ParseUsersCsvOptions): CsvImport;
 "#;
 
-/// Reads users from the CSV text of a portal spreadsheet (header row first). Returns one user
-/// input per data row with the row number a spreadsheet shows (header = row 1), plus the
-/// problems with the text itself (unknown or repeated columns, ragged rows). Quoted cells,
-/// a UTF-8 BOM and CRLF line ends work; `accesslevels` takes ids or names separated by `;`.
-/// Values are not checked here: pass `users` to `validateUsers` (or `users.save`).
-///
-/// ```js
-/// const { users, rows, issues } = parseUsersCsv(text);
-/// const report = validateUsers(users); // report.invalid[i].index -> rows[index]
-/// ```
-#[wasm_bindgen(js_name = parseUsersCsv, unchecked_return_type = "CsvImport")]
-pub fn parse_users_csv(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue, #[wasm_bindgen(unchecked_param_type = "ParseUsersCsvOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+/// `parseUsersCsv(text, options?)`: CSV text to user inputs (TSDoc in `TS_PARSE_USERS_CSV`).
+#[wasm_bindgen(js_name = parseUsersCsv, skip_typescript)]
+pub fn parse_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
         return Err(super::to_js_error(&Error::config("text must be a string (the CSV file's contents)")));
     };
