@@ -3,9 +3,13 @@
 // runs under a CSP that allows 'wasm-unsafe-eval' but not 'unsafe-eval'.
 import initWasm, * as core from "./web/lockt_secureaccess.js";
 import { LocktError } from "./lockt-error.js";
+import { makeSchemas } from "./schemas.js";
 
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
+
+/** Standard Schema objects over the SDK's validators (usable once `init()` has resolved). */
+export const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
 
 let ready;
 

@@ -4,6 +4,7 @@
 
 const core = require("./node/lockt_secureaccess.js");
 const { LocktError, LOCKT_ERROR_KINDS } = require("./lockt-error.cjs");
+const { makeSchemas } = require("./schemas.cjs");
 
 core.registerErrorClass?.(LocktError);
 
@@ -14,4 +15,6 @@ function init() {
   return ready;
 }
 
-module.exports = { ...core, LocktError, LOCKT_ERROR_KINDS, init, default: init };
+const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
+
+module.exports = { ...core, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };

@@ -3,12 +3,16 @@
 import { readFileSync } from "node:fs";
 import * as core from "./web/lockt_secureaccess.js";
 import { LocktError } from "./lockt-error.js";
+import { makeSchemas } from "./schemas.js";
 
 core.initSync({ module: readFileSync(new URL("./web/lockt_secureaccess_bg.wasm", import.meta.url)) });
 if ("registerErrorClass" in core) core.registerErrorClass(LocktError);
 
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
+
+/** Standard Schema objects over the SDK's validators. */
+export const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
 
 const ready = Promise.resolve();
 
