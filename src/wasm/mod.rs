@@ -5,8 +5,8 @@
 //! each way whatever the record count, and no JS object is ever written field by field, so
 //! keys such as `__proto__` stay plain data.
 
-mod client;
-mod offline;
+pub mod client;
+pub mod offline;
 mod resources;
 mod transport;
 mod workflows;
