@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { exec, root, run, seconds } from "./lib.mjs";
+import { ensureBrowser, ensureBuildTools } from "./setup.mjs";
 
 const STAGES = [
   { name: "native", title: "cargo test --workspace (native)", fn: nativeTests },
@@ -37,6 +38,9 @@ if ((only && !only.length) || unknown.length) {
   console.error(`unknown stage ${unknown.join(", ")}; stages: ${STAGES.map((s) => s.name).join(", ")}`);
   process.exit(2);
 }
+
+await ensureBuildTools();
+await ensureBrowser();
 
 const tmp = mkdtempSync(join(tmpdir(), "lockt-test-"));
 const results = [];
