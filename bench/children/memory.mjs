@@ -1,0 +1,42 @@
+// Memory while validating users, in a fresh process (node --expose-gc --trace-gc).
+//   node --expose-gc --trace-gc bench/children/memory.mjs <ours|zod|valibot|ajv> <pkgDir> <count>
+// Prints "@@result <json>"; the --trace-gc lines between the markers give the heap's peak.
+import { readFileSync } from "node:fs";
+import { generateUsers } from "../lib/data.mjs";
+
+const [which, pkgDir, count] = process.argv.slice(2);
+let validateUsers, wasm;
+if (which === "ours") {
+  const glue = await import(`${pkgDir}/web/lockt_secureaccess.js`);
+  wasm = glue.initSync({ module: readFileSync(`${pkgDir}/web/lockt_secureaccess_bg.wasm`) });
+  validateUsers = glue.validateUsers;
+} else {
+  ({ validateUsers } = await import(new URL(`../peers/${which}.mjs`, import.meta.url)));
+}
+validateUsers(generateUsers(100, { seed: 2 })); // warm: code loaded and compiled
+const users = generateUsers(Number(count));
+globalThis.gc();
+globalThis.gc();
+const before = process.memoryUsage();
+const wasmBefore = wasm?.memory.buffer.byteLength ?? 0;
+const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+console.log("@@start");
+const report = validateUsers(users);
+console.log("@@end");
+const after = process.memoryUsage();
+const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+globalThis.gc();
+const retained = process.memoryUsage();
+console.log(
+  `@@result ${JSON.stringify({
+    which,
+    invalid: report.invalid.length,
+    rssBefore: before.rss,
+    peakRssDelta: Math.max(0, maxRssAfter - Math.max(maxRssBefore, before.rss)),
+    heapUsedBefore: before.heapUsed,
+    heapUsedAfter: after.heapUsed,
+    retainedHeap: retained.heapUsed - before.heapUsed,
+    wasmMemoryBefore: wasmBefore,
+    wasmMemory: wasm?.memory.buffer.byteLength ?? 0,
+  })}`,
+);

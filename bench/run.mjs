@@ -1,0 +1,473 @@
+// npm run bench: lockt-secureaccess against the JavaScript peers a portal developer would use
+// instead (zod 4, valibot, ajv 8 + ajv-formats, papaparse, openapi-fetch, a plain fetch loop).
+//
+//   npm run build && cargo build -p lockt-sandbox --release && npm run bench
+//   node bench/run.mjs --only validate,csv --runs 7 --users 100000
+//
+// Sections: validate, csv, size, startup, save, memory (all by default). Every figure is a
+// ratio against its peer measured in the same run, as the median of --runs alternating runs
+// (default 5): shared CI machines are noisy, absolute milliseconds are not comparable
+// between runs. Prints a table, writes bench/results/latest.json and bench/RESULTS.md.
+// LOCKT_PKG_DIR measures another build of the package (default pkg/).
+import { execFileSync, spawn } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateUsers, usersToCsv } from "./lib/data.mjs";
+import { browserDownload, browserFiles, bundle, bundles, wasmBreakdown } from "./lib/size.mjs";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const pkgDir = process.env.LOCKT_PKG_DIR ?? join(root, "pkg");
+const resultsDir = join(root, "bench/results");
+const workDir = join(resultsDir, "tmp");
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
+const SECTIONS = ["validate", "csv", "size", "startup", "save", "memory"];
+const only = opt("only", SECTIONS.join(",")).split(",");
+const RUNS = Number(opt("runs", 5));
+const USERS = Number(opt("users", 100_000));
+const SAVE_USERS = Number(opt("save-users", 10_000));
+const STARTUP_RUNS = Number(opt("startup-runs", 9));
+const unknown = only.filter((s) => !SECTIONS.includes(s));
+if (unknown.length) {
+  console.error(`unknown section ${unknown}; sections: ${SECTIONS}`);
+  process.exit(2);
+}
+if (!existsSync(join(pkgDir, "node.mjs"))) {
+  console.error(`${pkgDir}/node.mjs is missing: run npm run build first`);
+  process.exit(2);
+}
+mkdirSync(workDir, { recursive: true });
+
+const WASM_FEATURES = [
+  "--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue", "--enable-call-indirect-overlong",
+];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const kB = (b) => (b / 1000).toFixed(1);
+const MB = (b) => (b / 1e6).toFixed(1);
+const time = (fn) => {
+  const t = performance.now();
+  const r = fn();
+  return [performance.now() - t, r];
+};
+const log = (...a) => console.error(...a);
+
+const ours = await import(join(pkgDir, "node.mjs"));
+const PEERS = ["zod", "valibot", "ajv"];
+const peers = Object.fromEntries(await Promise.all(PEERS.map(async (p) => [p, await import(`./peers/${p}.mjs`)])));
+
+const rows = []; // the table
+const results = { date: new Date().toISOString(), machine: machine(), runs: RUNS, users: USERS, pkgDir, sections: {} };
+
+function row(r) {
+  rows.push(r);
+  log(`  ${r.benchmark}: ${r.ours} vs ${r.peer} ${r.peerValue}: ${r.ratio} (goal ${r.goal}: ${r.met})`);
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model ?? "unknown"} × ${cpus.length}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    loadavg: os.loadavg().map((x) => x.toFixed(1)).join(" "),
+  };
+}
+
+/** Runs each of `fns` `runs` times, rotating the order every run; returns times per name. */
+function alternate(fns, runs, after = () => {}) {
+  const names = Object.keys(fns);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < runs; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]);
+    for (const name of order) {
+      const [t, result] = time(fns[name]);
+      times[name].push(t);
+      after(name, result);
+    }
+  }
+  return times;
+}
+
+/** Per-run ratios a/b (same run index), then the median. */
+const ratioMedian = (a, b) => median(a.map((x, i) => x / b[i]));
+
+// ── 1. validateUsers ────────────────────────────────────────────────────
+
+function sameVerdicts(a, b) {
+  if (a.invalid.length !== b.invalid.length || a.valid.length !== b.valid.length) return false;
+  return a.invalid.every((r, i) => r.index === b.invalid[i].index) && JSON.stringify(a.valid) === JSON.stringify(b.valid);
+}
+
+async function benchValidate() {
+  log(`\n1. validateUsers on ${USERS} users (${RUNS} runs)`);
+  const users = generateUsers(USERS);
+  const report = ours.validateUsers(users);
+  const agree = Object.fromEntries(PEERS.map((p) => [p, sameVerdicts(report, peers[p].validateUsers(users))]));
+  log(`  ${report.invalid.length} invalid (${((100 * report.invalid.length) / USERS).toFixed(1)} %); peers agree: ${JSON.stringify(agree)}`);
+  const reportText = JSON.stringify(report);
+  const fns = {
+    ours: () => ours.validateUsers(users),
+    ...Object.fromEntries(PEERS.map((p) => [p, () => peers[p].validateUsers(users)])),
+    stringify: () => JSON.stringify(users),
+    parse: () => JSON.parse(reportText),
+  };
+  const times = alternate(fns, RUNS);
+  const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  const fastest = PEERS.reduce((a, b) => (med[a] <= med[b] ? a : b));
+  const speedups = Object.fromEntries(PEERS.map((p) => [p, ratioMedian(times[p], times.ours)]));
+  const crossing = times.stringify.map((s, i) => (s + times.parse[i]) / times.ours[i]);
+  const out = {
+    invalid: report.invalid.length,
+    agree,
+    medianMs: med,
+    speedups,
+    fastest,
+    crossingShare: median(crossing),
+    stringifyShare: ratioMedian(times.stringify, times.ours),
+    parseShare: ratioMedian(times.parse, times.ours),
+    times,
+  };
+  results.sections.validate = out;
+  const s = speedups[fastest];
+  row({
+    benchmark: `1. validateUsers, ${USERS / 1000}k users, ~6 % bad`,
+    ours: `${ms(med.ours)} ms`,
+    peer: `${fastest} (fastest peer; ${PEERS.filter((p) => p !== fastest).map((p) => `${p} ${speedups[p].toFixed(2)}×`).join(", ")})`,
+    peerValue: `${ms(med[fastest])} ms`,
+    ratio: `${s.toFixed(2)}× ${s >= 1 ? "faster" : "slower"}`,
+    goal: "≥ 2× faster",
+    met: s >= 2 ? "met" : `missed (${s.toFixed(2)}× of 2×)`,
+  });
+  row({
+    benchmark: "1b. of which the JS↔wasm crossing",
+    ours: `${ms(med.stringify + med.parse)} ms`,
+    peer: "validateUsers itself",
+    peerValue: `${ms(med.ours)} ms`,
+    ratio: `${(100 * out.crossingShare).toFixed(0)} % (JSON.stringify in ${(100 * out.stringifyShare).toFixed(0)} %, JSON.parse out ${(100 * out.parseShare).toFixed(0)} %)`,
+    goal: "(profile)",
+    met: "",
+  });
+}
+
+// ── 2. CSV import ───────────────────────────────────────────────────────
+
+/** papaparse rows to user inputs, as parseUsersCsv shapes them. */
+function papaUsers(Papa, text) {
+  const parsed = Papa.parse(text.replace(/^\ufeff/, ""), { header: true, skipEmptyLines: true, transformHeader: (h) => h.trim().toLowerCase() });
+  return parsed.data.map((row) => {
+    const user = {};
+    for (const key in row) {
+      const cell = row[key]?.trim();
+      if (!cell) continue;
+      user[key] = key === "accesslevels" ? cell.split(";").map((x) => x.trim()).filter(Boolean).map((x) => (/^\d+$/.test(x) ? { id: Number(x) } : { name: x })) : cell;
+    }
+    return user;
+  });
+}
+
+async function benchCsv() {
+  log(`\n2. CSV import + validation of ${USERS} rows (${RUNS} runs)`);
+  const { default: Papa } = await import("papaparse");
+  const text = usersToCsv(generateUsers(USERS));
+  const fastest = results.sections.validate?.fastest ?? "valibot";
+  const hasCsv = typeof ours.parseUsersCsv === "function";
+  const oursFn = hasCsv
+    ? () => {
+        const { users } = ours.parseUsersCsv(text);
+        return ours.validateUsers(users);
+      }
+    : () => ours.validateUsers(papaUsers(Papa, text));
+  const peerFn = () => peers[fastest].validateUsers(papaUsers(Papa, text));
+  const a = oursFn(), b = peerFn();
+  const agree = a.invalid.length === b.invalid.length && a.valid.length === b.valid.length;
+  log(`  parseUsersCsv in the build: ${hasCsv}; ${a.invalid.length} vs ${b.invalid.length} invalid`);
+  const times = alternate({ ours: oursFn, peer: peerFn, ...(hasCsv ? { parseOnly: () => ours.parseUsersCsv(text), papaOnly: () => papaUsers(Papa, text) } : {}) }, RUNS);
+  const s = ratioMedian(times.peer, times.ours);
+  results.sections.csv = { hasParseUsersCsv: hasCsv, fastest, agree, csvBytes: text.length, speedup: s, medianMs: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])), times };
+  row({
+    benchmark: `2. ${hasCsv ? "parseUsersCsv" : "papaparse (parseUsersCsv not in build)"} + validateUsers, ${USERS / 1000}k-row CSV (${MB(text.length)} MB)`,
+    ours: `${ms(median(times.ours))} ms`,
+    peer: `papaparse + ${fastest}`,
+    peerValue: `${ms(median(times.peer))} ms`,
+    ratio: `${s.toFixed(2)}× ${s >= 1 ? "faster" : "slower"}`,
+    goal: "≥ 2× faster",
+    met: s >= 2 ? "met" : `missed (${s.toFixed(2)}× of 2×)`,
+  });
+  if (hasCsv) {
+    const p = ratioMedian(times.papaOnly, times.parseOnly);
+    row({
+      benchmark: "2b. parsing alone: parseUsersCsv",
+      ours: `${ms(median(times.parseOnly))} ms`,
+      peer: "papaparse + shaping",
+      peerValue: `${ms(median(times.papaOnly))} ms`,
+      ratio: `${p.toFixed(2)}× ${p >= 1 ? "faster" : "slower"}`,
+      goal: "(profile)",
+      met: "",
+    });
+  }
+}
+
+// ── 3. size ─────────────────────────────────────────────────────────────
+
+async function benchSize() {
+  log("\n3. size");
+  const download = browserDownload(pkgDir);
+  const bundled = await bundles(root, pkgDir, join(workDir, "bundles"));
+  let breakdown;
+  try {
+    breakdown = wasmBreakdown(root, join(workDir, "wasm"), WASM_FEATURES);
+  } catch (e) {
+    breakdown = { error: e.message };
+  }
+  results.sections.size = { download, bundled, breakdown };
+  const t = download.total;
+  const ref = bundled["openapi-fetch + zod"].total, ref2 = bundled["openapi-fetch + zod + papaparse"].total;
+  const ceiling = JSON.parse(readFileSync(join(root, "bench/size-ceiling.json"), "utf8"));
+  row({
+    benchmark: "3. size: wasm + JS glue as shipped (raw / gzip / brotli)",
+    ours: `${kB(t.raw)} / ${kB(t.gzip)} / ${kB(t.brotli)} kB`,
+    peer: "openapi-fetch + zod, minified (raw / gzip / brotli)",
+    peerValue: `${kB(ref.raw)} / ${kB(ref.gzip)} / ${kB(ref.brotli)} kB`,
+    ratio: `${(t.gzip / ref.gzip).toFixed(1)}× gzip (${(t.gzip / ref2.gzip).toFixed(1)}× of + papaparse, ${kB(ref2.gzip)} kB)`,
+    goal: "≤ 60 kB gzip",
+    met: t.gzip <= 60_000 ? "met" : `missed by ${kB(t.gzip - 60_000)} kB (${(t.gzip / 60_000).toFixed(1)}×); ceiling ${kB(ceiling.gzipBytes)} kB`,
+  });
+  const b = bundled.ours.total;
+  row({
+    benchmark: "3b. size: bundled by a user (rolldown, JS minified + wasm)",
+    ours: `${kB(b.raw)} / ${kB(b.gzip)} / ${kB(b.brotli)} kB`,
+    peer: "openapi-fetch + zod + papaparse",
+    peerValue: `${kB(ref2.raw)} / ${kB(ref2.gzip)} / ${kB(ref2.brotli)} kB`,
+    ratio: `${(b.gzip / ref2.gzip).toFixed(1)}× gzip`,
+    goal: "≤ 60 kB gzip",
+    met: b.gzip <= 60_000 ? "met" : `missed by ${kB(b.gzip - 60_000)} kB`,
+  });
+}
+
+// ── 4. start-up ─────────────────────────────────────────────────────────
+
+function child(argv, options = {}) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, argv, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    let out = "", err = "";
+    p.stdout.on("data", (d) => (out += d));
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(" ")} exited ${code}: ${err}`))));
+  });
+}
+
+async function benchStartup() {
+  log(`\n4. start-up (${STARTUP_RUNS} fresh processes / pages each)`);
+  const script = join(root, "bench/children/startup-node.mjs");
+  const modes = ["ours", "ours-detail", ...PEERS];
+  const node = Object.fromEntries(modes.map((m) => [m, []]));
+  for (let r = 0; r < STARTUP_RUNS; r++) {
+    for (const m of modes.map((_, i) => modes[(i + r) % modes.length])) {
+      node[m].push(JSON.parse((await child([script, m, pkgDir])).trim().split("\n").pop()));
+    }
+  }
+  const browser = await browserStartup(modes);
+  const summarise = (runs) => {
+    const keys = Object.keys(runs[0] ?? {});
+    return Object.fromEntries(keys.map((k) => [k, median(runs.map((x) => x[k]))]));
+  };
+  const out = { node: {}, browser: {}, runs: { node, browser } };
+  for (const m of modes) {
+    out.node[m] = summarise(node[m]);
+    if (browser) out.browser[m] = summarise(browser[m]);
+  }
+  results.sections.startup = out;
+  for (const [where, data, raw] of [["Node", out.node, node], ["Chromium", out.browser, browser]]) {
+    if (!raw) continue;
+    const d = data["ours-detail"];
+    const ci = d.compile + d.instantiate;
+    const ratio = ratioMedian(raw.ours.map((x) => x.total), raw.zod.map((x) => x.total));
+    const fastest = PEERS.reduce((a, b) => (data[a].total <= data[b].total ? a : b));
+    row({
+      benchmark: `4. start-up in ${where}: import → first validated record`,
+      ours: `${ms(data.ours.total)} ms (compile ${ms(d.compile)} + instantiate ${ms(d.instantiate)} = ${ms(ci)} ms)`,
+      peer: `zod (fastest: ${fastest} ${ms(data[fastest].total)} ms)`,
+      peerValue: `${ms(data.zod.total)} ms`,
+      ratio: `${ratio.toFixed(2)}× the time`,
+      goal: "compile + instantiate < 10 ms",
+      met: ci < 10 ? "met" : `missed by ${ms(ci - 10)} ms`,
+    });
+  }
+}
+
+async function browserStartup(modes) {
+  let launchChromium, serveStatic;
+  try {
+    ({ launchChromium } = await import("../tests/support/browser.mjs"));
+    ({ serveStatic } = await import("../tests/support/static-server.mjs"));
+  } catch (e) {
+    log(`  no browser: ${e.message}`);
+    return null;
+  }
+  const site = join(workDir, "site");
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  for (const f of [...new Set([...browserFiles(pkgDir), "web"])]) cpSync(join(pkgDir, f), join(site, f), { recursive: true });
+  cpSync(join(root, "bench/browser/startup.html"), join(site, "index.html"));
+  for (const p of PEERS) writeFileSync(join(site, `peer-${p}.js`), await bundle(join(root, `bench/peers/${p}.mjs`), { cwd: root }));
+  const server = await serveStatic(site);
+  let browser;
+  try {
+    browser = await launchChromium();
+    const runs = Object.fromEntries(modes.map((m) => [m, []]));
+    for (let r = 0; r < STARTUP_RUNS; r++) {
+      for (const m of modes.map((_, i) => modes[(i + r) % modes.length])) {
+        const page = await browser.newPage();
+        await page.goto(`${server.url}?mode=${m}&r=${r}`);
+        const result = await page.waitForFunction(() => window.__result, null, { timeout: 30_000 }).then((h) => h.jsonValue());
+        await page.close();
+        if (result.error) throw new Error(`${m}: ${result.error}`);
+        runs[m].push(result);
+      }
+    }
+    return runs;
+  } catch (e) {
+    log(`  browser start-up failed: ${e.message}`);
+    return null;
+  } finally {
+    await browser?.close();
+    await server.close();
+  }
+}
+
+// ── 5. users.save against the sandbox ───────────────────────────────────
+
+async function benchSave() {
+  log(`\n5. users.save of ${SAVE_USERS} users vs a plain fetch loop (${RUNS} runs, a fresh sandbox each)`);
+  const { startSandbox } = await import("../tests/support/sandbox.mjs");
+  const users = generateUsers(SAVE_USERS, { bad: 0, accesslevels: false, seed: 3 });
+  const check = ours.validateUsers(users);
+  if (check.invalid.length) throw new Error(`save data has ${check.invalid.length} invalid users`);
+  const OPTIONS = { update_existing: "false", validate_fails_batch: "true", replace_privileges: "true" };
+  const bodies = [];
+  for (let i = 0; i < check.valid.length; i += 100) bodies.push(JSON.stringify({ users: check.valid.slice(i, i + 100), options: OPTIONS }));
+
+  const runs = { ours: [], plain: [] };
+  const inserted = { ours: [], plain: [] };
+  for (let r = 0; r < RUNS; r++) {
+    for (const which of r % 2 ? ["plain", "ours"] : ["ours", "plain"]) {
+      const sb = await startSandbox({ seed: "empty" });
+      try {
+        const base = sb.baseUrl.replace(/\/$/, "");
+        let t = performance.now();
+        if (which === "ours") {
+          const client = new ours.LocktClient({ baseUrl: sb.baseUrl, apiUser: sb.apiUser, apiKey: sb.apiKey });
+          t = performance.now();
+          const report = await client.users.save(users, { validateFailsBatch: true });
+          runs.ours.push(performance.now() - t);
+          inserted.ours.push(report.summary?.inserted ?? report.inserted ?? report.counts?.inserted);
+        } else {
+          let count = 0;
+          for (const body of bodies) {
+            const response = await fetch(`${base}/user`, {
+              method: "POST",
+              headers: { "content-type": "application/json", apiuser: sb.apiUser, apikey: sb.apiKey },
+              body,
+            });
+            const json = await response.json();
+            if (!response.ok) throw new Error(`plain loop: ${response.status} ${JSON.stringify(json).slice(0, 300)}`);
+            count += Number(json.data?.inserted ?? json.inserted ?? 0);
+          }
+          runs.plain.push(performance.now() - t);
+          inserted.plain.push(count);
+        }
+      } finally {
+        await sb.stop();
+      }
+    }
+  }
+  const ratio = ratioMedian(runs.ours, runs.plain);
+  results.sections.save = { users: SAVE_USERS, calls: bodies.length, runs, inserted, ratio, medianMs: { ours: median(runs.ours), plain: median(runs.plain) } };
+  log(`  inserted: ${JSON.stringify(inserted)}`);
+  row({
+    benchmark: `5. users.save of ${SAVE_USERS / 1000}k users (${bodies.length} calls) on loopback`,
+    ours: `${ms(median(runs.ours))} ms`,
+    peer: "plain fetch loop, same 100 prepared bodies",
+    peerValue: `${ms(median(runs.plain))} ms`,
+    ratio: `${ratio.toFixed(2)}× the time`,
+    goal: "≤ 1.1×",
+    met: ratio <= 1.1 ? "met" : `missed by ${((ratio - 1.1) * 100).toFixed(0)} points`,
+  });
+}
+
+// ── 6. memory ───────────────────────────────────────────────────────────
+
+async function benchMemory() {
+  log(`\n6. memory while validating ${USERS} users (a fresh process each, ${Math.min(RUNS, 3)} runs)`);
+  const script = join(root, "bench/children/memory.mjs");
+  const impls = ["ours", ...PEERS];
+  const runs = Object.fromEntries(impls.map((m) => [m, []]));
+  for (let r = 0; r < Math.min(RUNS, 3); r++) {
+    for (const m of impls.map((_, i) => impls[(i + r) % impls.length])) {
+      const out = await child(["--expose-gc", "--trace-gc", script, m, pkgDir, String(USERS)]);
+      const lines = out.split("\n");
+      const result = JSON.parse(lines.find((l) => l.startsWith("@@result ")).slice(9));
+      const during = lines.slice(lines.indexOf("@@start"), lines.indexOf("@@end") + 1);
+      // "... Scavenge 45.2 (60.1) -> 40.1 (61.2) MB ...": the heap's size before each GC.
+      const peaks = during.flatMap((l) => [...l.matchAll(/ ([\d.]+) \(([\d.]+)\) -> ([\d.]+) \(([\d.]+)\) MB/g)].map((m) => Number(m[1]) * 2 ** 20));
+      result.peakHeapUsed = Math.max(result.heapUsedAfter, ...peaks) - result.heapUsedBefore;
+      runs[m].push(result);
+    }
+  }
+  const med = (m, k) => median(runs[m].map((x) => x[k]));
+  const summary = Object.fromEntries(impls.map((m) => [m, { peakRssDelta: med(m, "peakRssDelta"), peakHeapUsed: med(m, "peakHeapUsed"), retainedHeap: med(m, "retainedHeap"), wasmMemory: med(m, "wasmMemory"), wasmMemoryBefore: med(m, "wasmMemoryBefore") }]));
+  results.sections.memory = { summary, runs };
+  const leanest = PEERS.reduce((a, b) => (summary[a].peakRssDelta <= summary[b].peakRssDelta ? a : b));
+  const o = summary.ours, p = summary[leanest];
+  row({
+    benchmark: `6. peak memory, validating ${USERS / 1000}k users: RSS growth (JS heap peak; wasm memory)`,
+    ours: `${MB(o.peakRssDelta)} MB (heap ${MB(o.peakHeapUsed)} MB; wasm ${MB(o.wasmMemory)} MB)`,
+    peer: `${leanest} (leanest; ${PEERS.filter((x) => x !== leanest).map((x) => `${x} ${MB(summary[x].peakRssDelta)} MB`).join(", ")})`,
+    peerValue: `${MB(p.peakRssDelta)} MB (heap ${MB(p.peakHeapUsed)} MB)`,
+    ratio: `${(o.peakRssDelta / p.peakRssDelta).toFixed(2)}× the RSS growth`,
+    goal: "(compare)",
+    met: "",
+  });
+}
+
+// ── run ─────────────────────────────────────────────────────────────────
+
+const started = performance.now();
+const fns = { validate: benchValidate, csv: benchCsv, size: benchSize, startup: benchStartup, save: benchSave, memory: benchMemory };
+for (const name of SECTIONS.filter((s) => only.includes(s))) {
+  try {
+    await fns[name]();
+  } catch (e) {
+    log(`  ${name} failed: ${e.stack}`);
+    results.sections[name] = { error: e.message };
+    row({ benchmark: name, ours: "FAILED", peer: "", peerValue: "", ratio: e.message.split("\n")[0].slice(0, 120), goal: "", met: "" });
+  }
+}
+results.seconds = (performance.now() - started) / 1000;
+results.rows = rows;
+
+const table = [
+  "| Benchmark | lockt-secureaccess | Peer | Peer's figure | Ratio (median of runs) | Goal | Result |",
+  "|---|---|---|---|---|---|---|",
+  ...rows.map((r) => `| ${[r.benchmark, r.ours, r.peer, r.peerValue, r.ratio, r.goal, r.met].join(" | ")} |`),
+].join("\n");
+console.log(`\n${table}\n`);
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+log(`wrote bench/results/latest.json (${results.seconds.toFixed(0)} s)`);
+if (only.length === SECTIONS.length || args.includes("--write-md")) {
+  const { writeResultsMd } = await import("./lib/results-md.mjs");
+  writeResultsMd(join(root, "bench/RESULTS.md"), results, table, `node bench/run.mjs ${args.join(" ")}`.trim());
+  log("wrote bench/RESULTS.md");
+}
