@@ -1,9 +1,9 @@
 // The sample portal: every section is a few calls of the lockt-secureaccess SDK.
 // Plain ES module, no build step; ./lib/ is the package's browser build.
 import * as sdk from "./lib/index.js";
-import { readUsersCsvFallback, toCsv } from "./csv.js";
+import { toCsv } from "./csv.js";
 
-const { init, LocktClient, validateUser, validateUsers } = sdk;
+const { init, LocktClient, parseUsersCsv, validateUser, validateUsers } = sdk;
 
 // The sandbox's public example pair (see sandbox/README.md). Never real keys.
 const SANDBOX = { apiUser: "9r8ehveyb5h8mnwwet4yf9ugjynz8pkn", apiKey: "hqx7wde64vwe987fvg6q4zaautrs3p7j" };
@@ -54,6 +54,11 @@ function describe(error) {
 function showError(box, error) {
   const { kind, title, message } = describe(error);
   box.replaceChildren(h("strong", {}, title), " ", h("span", { className: "kind" }, `(${kind})`), `: ${message}`);
+  box.hidden = false;
+}
+
+function showNotice(box, text) {
+  box.replaceChildren(text);
   box.hidden = false;
 }
 
@@ -263,24 +268,6 @@ async function refreshUser(user) {
   }
 }
 
-/** The record that makes users.save update this user (matched by ID number, then email). */
-function matchKey(user) {
-  if (user.id_num) return { id_num: user.id_num };
-  if (user.email) return { email: user.email };
-  throw Object.assign(new Error("This user has no ID number or email, so the API cannot match it for an update"), { kind: "validation" });
-}
-
-function reportProblem(report) {
-  if (report.committed === report.total) {
-    if (report.summary.updated === 0) return Object.assign(new Error("The API matched no user to update"), { kind: "not_found" });
-    return null;
-  }
-  const record = report.records.find((r) => r.status !== "committed");
-  return Object.assign(new Error(record?.messages?.join("; ") || report.stoppedBy?.message || "The API did not commit the change"), {
-    kind: report.stoppedBy?.kind ?? "validation",
-  });
-}
-
 // Case process 1: assign an access level picked by name.
 async function assignLevel(event) {
   event.preventDefault();
@@ -290,17 +277,8 @@ async function assignLevel(event) {
   const replace = $("#assign-replace").checked;
   setStatus(status, `Assigning ${name} …`);
   try {
-    if (typeof lockt.users.assignAccessLevels === "function") {
-      await lockt.users.assignAccessLevels(current, [name], { replace });
-    } else {
-      // TEMPORARY until users.assignAccessLevels lands: an update with the level by name.
-      const report = await lockt.users.save([{ ...matchKey(current), accesslevels: [{ name }] }], {
-        updateExisting: true,
-        replacePrivileges: replace,
-      });
-      const problem = reportProblem(report);
-      if (problem) throw problem;
-    }
+    // Names are resolved to ids by the SDK; an unknown name is an error.
+    await lockt.users.assignAccessLevels(current, [name], { replace });
     await refreshUser(current);
     setStatus(status, `Assigned ${name}.`, true);
   } catch (error) {
@@ -316,16 +294,8 @@ async function disableAccess(event) {
   const at = $("#disable-at").value;
   setStatus(status, `Disabling access at ${at} …`);
   try {
-    if (typeof lockt.users.disable === "function") {
-      await lockt.users.disable(current, { at });
-    } else {
-      // TEMPORARY until users.disable lands: read the user, save access_expires.
-      const user = await lockt.users.get(current.id, {});
-      if (!user) throw Object.assign(new Error(`User ${current.id} no longer exists`), { kind: "not_found" });
-      const report = await lockt.users.save([{ ...matchKey(user), access_expires: at }], { updateExisting: true });
-      const problem = reportProblem(report);
-      if (problem) throw problem;
-    }
+    // Reads the user and saves it back with access_expires (the reference's case process 2).
+    await lockt.users.disable(current, { at });
     await refreshUser(current);
     setStatus(status, `Access ends on ${at}.`, true);
   } catch (error) {
@@ -425,9 +395,7 @@ async function chooseFile() {
   const text = await file.text();
   let parsed;
   try {
-    parsed = typeof sdk.parseUsersCsv === "function"
-      ? sdk.parseUsersCsv(text, {})
-      : readUsersCsvFallback(text); // TEMPORARY until parseUsersCsv lands in the build
+    parsed = parseUsersCsv(text);
   } catch (error) {
     showError(box, error);
     return;
@@ -480,6 +448,7 @@ async function startImport() {
   $("#csv-file").disabled = true;
   progress.value = 0;
   text.textContent = "Starting …";
+  let done = false;
   try {
     const report = await lockt.users.save(imported.users, {
       validateFailsBatch: false, // send the valid rows, report the others
@@ -492,6 +461,7 @@ async function startImport() {
       },
     });
     showReport(report);
+    done = !report.stoppedBy; // choose the file again to re-run it
     if (report.stoppedBy) showError(box, report.stoppedBy);
     await loadUsers().catch(() => {});
   } catch (error) {
@@ -500,7 +470,7 @@ async function startImport() {
     imported.controller = null;
     $("#import-cancel").disabled = true;
     $("#csv-file").disabled = false;
-    $("#import-start").disabled = false;
+    $("#import-start").disabled = done;
   }
 }
 
@@ -512,7 +482,7 @@ function showReport(report) {
     h("li", { className: "committed" }, `${report.committed} committed`),
     h("li", { className: "rejected" }, `${report.rejected} rejected`),
     h("li", { className: "notSent" }, `${report.notSent} not sent`),
-    report.unknown ? h("li", { className: "unknown" }, `${report.unknown} unknown`) : null,
+    ...(report.unknown ? [h("li", { className: "unknown" }, `${report.unknown} unknown (not confirmed by the API)`)] : []),
     h("li", {}, `${report.total} rows, ${report.calls} calls`),
   );
   const problems = report.records.filter((r) => r.status !== "committed");
@@ -715,27 +685,12 @@ async function runTail(sessionSignal) {
   setTailState(true);
   const box = $("#events-error");
   try {
-    if (typeof lockt.events.tail === "function") {
-      const onGap = (gap) => showError(box, { kind: "server", message: `Events ${JSON.stringify(gap)} could not be read (the log keeps only the newest 5,000)` });
-      for await (const event of lockt.events.tail({ after: tail.cursor, intervalMs: 1000, signal, onGap })) {
-        tail.cursor = Math.max(tail.cursor, event.id);
-        addEvents([event], true);
-        setTailState(true);
-      }
-    } else {
-      // TEMPORARY until events.tail lands: poll events.after(cursor) once a second.
-      while (!signal.aborted) {
-        const events = await lockt.events.after(tail.cursor, { signal });
-        if (events.length) {
-          tail.cursor = events.reduce((max, e) => Math.max(max, e.id), tail.cursor);
-          addEvents(events, true);
-          setTailState(true);
-        }
-        await new Promise((resolve) => {
-          const timer = setTimeout(resolve, 1000);
-          signal.addEventListener("abort", () => { clearTimeout(timer); resolve(); }, { once: true });
-        });
-      }
+    const onGap = ({ from, to }) =>
+      showNotice(box, `Events #${from} to #${to} may have been lost: the API keeps only the newest 5,000 events.`);
+    for await (const event of lockt.events.tail({ after: tail.cursor, intervalMs: 1000, signal, onGap })) {
+      tail.cursor = Math.max(tail.cursor, event.id);
+      addEvents([event], true);
+      setTailState(true);
     }
   } catch (error) {
     if (!signal.aborted && error?.kind !== "aborted") showError(box, error);
@@ -790,6 +745,7 @@ function wire() {
   $("#import-start").addEventListener("click", startImport);
   $("#import-cancel").addEventListener("click", () => imported.controller?.abort());
 
+  $("#import-only-bad").addEventListener("change", (event) => $("#import-table").classList.toggle("only-bad", event.target.checked));
   $("#cred-filter").addEventListener("change", () => { creds.page = 0; renderCredentials(); });
   $("#cred-prev").addEventListener("click", () => { creds.page--; renderCredentials(); });
   $("#cred-next").addEventListener("click", () => { creds.page++; renderCredentials(); });

@@ -89,8 +89,14 @@ test("new user: an invalid email shows inline and nothing is sent; fixed, the us
   assert.equal(posts.length, 1);
   assert.equal(posts[0].body.users[0].id_num, idNum);
 
-  // Case process 2: disable access at a date, from the user's detail panel.
+  // Case process 1 again from the user's detail panel: add a level picked by name.
   await row.getByRole("button", { name: /Open/ }).click();
+  await page.selectOption("#assign-level", { label: "Contractors" });
+  await page.click("#assign-form button[type=submit]");
+  await page.waitForFunction(() => /Assigned Contractors/.test(document.querySelector("#user-detail-status").textContent), null, { timeout: 20_000 });
+  assert.match(await text(page, "#user-detail-fields"), /Housekeeping, Contractors|Contractors, Housekeeping/);
+
+  // Case process 2: disable access at a date.
   await page.fill("#disable-at", "2031-12-31");
   await page.click("#disable-form button[type=submit]");
   await page.waitForFunction(() => /Access ends on 2031-12-31/.test(document.querySelector("#user-detail-status").textContent), null, { timeout: 20_000 });
@@ -126,6 +132,8 @@ test("bulk import: 250 rows with 3 bad ones, progress to 100 %, 247 committed an
   // The validation table names the bad rows by their spreadsheet row (header = row 1).
   const badRows = await page.$$eval("#import-table tbody tr.bad", (rows) => rows.map((r) => Number(r.dataset.row)));
   assert.deepEqual(badRows, [...bad.keys()].map((i) => i + 2));
+  await page.check("#import-only-bad");
+  assert.equal(await page.locator("#import-table tbody tr:visible").count(), 3);
   await page.locator("#import").screenshot({ path: join(artifacts, "import-preview.png") });
 
   await page.click("#import-start");
@@ -137,6 +145,8 @@ test("bulk import: 250 rows with 3 bad ones, progress to 100 %, 247 committed an
   assert.match(counts, /\b247 committed\b/);
   assert.match(counts, /\b3 rejected\b/);
   assert.match(counts, /\b0 not sent\b/);
+  assert.doesNotMatch(counts, /null|undefined/);
+  assert.equal(await page.locator("#import-start").isDisabled(), true, "a finished import is not sent twice");
   const reportRows = await page.$$eval("#report-table tbody tr", (rows) => rows.map((r) => r.innerText));
   assert.equal(reportRows.length, 3);
   assert.match(reportRows[0], /^12\s+rejected\s.*Invalid email address/);
