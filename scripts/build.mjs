@@ -55,12 +55,15 @@ await step("wasm-opt -Oz", async () => {
   // binaryen from npm (Debian's wasm-opt 108 silently writes broken modules).
   const wasmOpt = join(root, "node_modules/.bin/wasm-opt");
   if (!existsSync(wasmOpt)) throw new Error("node_modules/.bin/wasm-opt is missing: run npm ci");
-  await Promise.all(
-    ["web", "node"].map((dir) => {
-      const file = join(pkg, dir, `${stem}_bg.wasm`);
-      return run(wasmOpt, ["-Oz", ...WASM_FEATURES, file, "-o", file]);
-    }),
-  );
+  const [web, node] = ["web", "node"].map((dir) => join(pkg, dir, `${stem}_bg.wasm`));
+  const optimise = (file) => run(wasmOpt, ["-Oz", ...WASM_FEATURES, file, "-o", file]);
+  // Both targets get the same module (only the JS glue differs): optimise it once.
+  if (readFileSync(web).equals(readFileSync(node))) {
+    await optimise(web);
+    cpSync(web, node);
+  } else {
+    await Promise.all([optimise(web), optimise(node)]);
+  }
 });
 
 await step("package files", () => {
