@@ -42,7 +42,7 @@ pub struct LocktClientOptions {
     pub max_retries: Option<u32>,
     /// Extra headers for every request (not `apiuser`, `apikey` or `Content-Type`).
     #[serde(default)]
-    #[tsify(optional)]
+    #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
 }
 
@@ -145,7 +145,7 @@ impl LocktClient {
 
     /// The next free card number, as digit text (`GET /nextcardnum`, pending release).
     #[wasm_bindgen(js_name = nextCardNumber, unchecked_return_type = "Promise<string>")]
-    pub fn next_card_number(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
+    pub fn next_card_number(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
         next_card_number(self.inner.clone(), options)
     }
 

@@ -131,14 +131,14 @@ pub struct UserValidationReport {
 impl UsersApi {
     /// Every non-administrative card holder (`GET /user`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<User>(&inner, ApiRequest::get("user"), signal_of(&options)?).await })
     }
 
     /// The user with system id `id`, or `null` (`GET /user?id=`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User | null>")]
-    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let req = api::user_by_id(id_arg(&id, "id")?);
@@ -148,7 +148,7 @@ impl UsersApi {
 
     /// The user with external id number `idNum`, or `null` (`GET /user?idnum=`).
     #[wasm_bindgen(js_name = getByIdNum, unchecked_return_type = "Promise<User | null>")]
-    pub fn get_by_id_num(&self, id_num: String, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn get_by_id_num(&self, id_num: String, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             if id_num.trim().is_empty() {
@@ -162,7 +162,7 @@ impl UsersApi {
     /// Creates or updates any number of users (`POST /user`, 100 per call, one call at a time).
     /// Access levels given by name are resolved first. Every record ends with one status.
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn save(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
+    pub fn save(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
@@ -173,7 +173,7 @@ impl UsersApi {
     /// Validates users on the client, then on the server without committing anything
     /// (`POST /uservalidate`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<UserValidationReport>")]
-    pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
@@ -288,21 +288,21 @@ async fn batch_write<W: Serialize>(inner: &Inner, spec: WriteSpec, records: JsVa
 impl CredentialsApi {
     /// Every credential (`GET /credential`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Credential[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<Credential>(&inner, ApiRequest::get("credential"), signal_of(&options)?).await })
     }
 
     /// Claimed and unclaimed counts (`GET /credentialsummary`).
     #[wasm_bindgen(unchecked_return_type = "Promise<CredentialSummary>")]
-    pub fn summary(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { parse_single::<CredentialSummary>(&inner.transport.call(&ApiRequest::get("credentialsummary"), signal_of(&options)?.as_ref()).await?) })
     }
 
     /// Reissues credentials by id (`POST /credential`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn reissue(&self, #[wasm_bindgen(unchecked_param_type = "CredentialReissue[]")] items: JsValue, #[wasm_bindgen(unchecked_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn reissue(&self, #[wasm_bindgen(unchecked_param_type = "CredentialReissue[]")] items: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "credential", "credentials", &options, None)?;
@@ -316,7 +316,7 @@ impl EventsApi {
     /// The newest events the system keeps, at most 5,000 (`GET /events`), newest first as
     /// the API sends them.
     #[wasm_bindgen(unchecked_return_type = "Promise<Event[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<Event>(&inner, ApiRequest::get("events"), signal_of(&options)?).await })
     }
@@ -324,7 +324,7 @@ impl EventsApi {
     /// Events with an id greater than `id`, in ascending id order, each once
     /// (`GET /events?id=`; API-ERRATA #10).
     #[wasm_bindgen(unchecked_return_type = "Promise<Event[]>")]
-    pub fn after(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn after(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let after = if id.as_f64() == Some(0.0) || id.as_string().as_deref() == Some("0") { 0 } else { id_arg(&id, "id")? };
@@ -346,14 +346,14 @@ pub(crate) async fn events_after(inner: &Inner, after: u64, signal: Option<&Abor
 impl DoorsApi {
     /// Every access-controlled door (`GET /door`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Door[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<Door>(&inner, ApiRequest::get("door"), signal_of(&options)?).await })
     }
 
     /// Creates any number of doors (`POST /door`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue, #[wasm_bindgen(unchecked_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "door", "doors", &options, Some(("door", &["name"])))?;
@@ -363,7 +363,7 @@ impl DoorsApi {
 
     /// Battery levels of the doors (`GET /doorstate`).
     #[wasm_bindgen(unchecked_return_type = "Promise<DoorState[]>")]
-    pub fn states(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn states(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<DoorState>(&inner, ApiRequest::get("doorstate"), signal_of(&options)?).await })
     }
@@ -373,14 +373,14 @@ impl DoorsApi {
 impl FobsApi {
     /// Every fob (`GET /fob`).
     #[wasm_bindgen(unchecked_return_type = "Promise<Fob[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<Fob>(&inner, ApiRequest::get("fob"), signal_of(&options)?).await })
     }
 
     /// Creates any number of fobs (`POST /fob`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue, #[wasm_bindgen(unchecked_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "fob", "fobs", &options, Some(("fob", &["card_num", "id_num"])))?;
@@ -390,7 +390,7 @@ impl FobsApi {
 
     /// Reassigns fobs to users, with new dates (`PUT /fob`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn reassign(&self, #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue, #[wasm_bindgen(unchecked_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn reassign(&self, #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Put, "fob", "fobs", &options, Some(("fob", &["id"])))?;
@@ -400,7 +400,7 @@ impl FobsApi {
 
     /// Fobs with their last activity (`GET /fobcheck`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<FobActivity[]>")]
-    pub fn check(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn check(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<FobActivity>(&inner, ApiRequest::get("fobcheck"), signal_of(&options)?).await })
     }
@@ -410,7 +410,7 @@ impl FobsApi {
 impl SchedulesApi {
     /// Every schedule (`GET /schedule`); `d0` is Monday.
     #[wasm_bindgen(unchecked_return_type = "Promise<Schedule[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<Schedule>(&inner, ApiRequest::get("schedule"), signal_of(&options)?).await })
     }
@@ -420,7 +420,7 @@ impl SchedulesApi {
 impl AccessLevelsApi {
     /// Every access level with its doors (`GET /accesslevel`).
     #[wasm_bindgen(unchecked_return_type = "Promise<AccessLevel[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move { read_list::<AccessLevel>(&inner, ApiRequest::get("accesslevel"), signal_of(&options)?).await })
     }

@@ -163,7 +163,7 @@ impl UsersApi {
         &self,
         #[wasm_bindgen(unchecked_param_type = "UserRef")] user: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(string | number)[]")] levels: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "AssignOptions")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "AssignOptions")] options: Option<JsValue>,
     ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
@@ -194,7 +194,7 @@ impl UsersApi {
     /// Ends a user's access at `at` (default now) by setting `access_expires` (the
     /// reference's case process "Disable Access For a User"). Resolves to the updated user.
     #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
-    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "UserRef")] user: JsValue, #[wasm_bindgen(unchecked_param_type = "DisableOptions")] options: Option<JsValue>) -> Promise {
+    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "UserRef")] user: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "DisableOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let ctl = control_of(&options)?;
@@ -213,7 +213,7 @@ impl UsersApi {
     /// Compares a roster (user records, or the result of `parseUsersCsv`) with the live users
     /// and plans the writes that would make them match. Writes nothing.
     #[wasm_bindgen(unchecked_return_type = "Promise<SyncPlan>")]
-    pub fn plan(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[] | { users: UserInput[]; rows?: number[] }")] roster: JsValue, #[wasm_bindgen(unchecked_param_type = "PlanOptions")] options: Option<JsValue>) -> Promise {
+    pub fn plan(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[] | { users: UserInput[]; rows?: number[] }")] roster: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "PlanOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let ctl = control_of(&options)?;
@@ -242,7 +242,7 @@ impl UsersApi {
     /// plan's key). The report's indices run over the plan's creates, then updates, then
     /// disables.
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn apply(&self, #[wasm_bindgen(unchecked_param_type = "SyncPlan")] plan: JsValue, #[wasm_bindgen(unchecked_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
+    pub fn apply(&self, #[wasm_bindgen(unchecked_param_type = "SyncPlan")] plan: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let plan: SyncPlan = from_js(&plan, "plan")?;
@@ -281,7 +281,7 @@ impl EventsApi {
     /// `cursor` resumes it after a restart with no gap and no duplicate; events lost to the
     /// server's 5,000-event window are reported as gaps (`onGap`, `gaps`).
     #[wasm_bindgen(unchecked_return_type = "EventTail")]
-    pub fn tail(&self, #[wasm_bindgen(unchecked_param_type = "TailOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    pub fn tail(&self, #[wasm_bindgen(unchecked_optional_param_type = "TailOptions")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
         self.make_tail(options).map_err(|e| to_js_error(&e))
     }
 }

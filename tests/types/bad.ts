@@ -12,3 +12,19 @@ const s: string = e.status; // expect-error
 e.messages.push(1); // expect-error
 const r: string = e.retryable; // expect-error
 console.log(n, kind, s, r);
+
+import { LocktClient, type User } from "lockt-secureaccess";
+const lockt = new LocktClient({ apiUser: "u", apiKey: "k" });
+new LocktClient({ apiKey: 42 }); // expect-error
+new LocktClient({ timeoutMs: "5s" }); // expect-error
+async function misuse(): Promise<void> {
+  const u: User = await lockt.users.get(1); // expect-error
+  await lockt.users.save([{ first_name: 7 }]); // expect-error
+  await lockt.users.save([{ first_name: "a" }], { updateExisting: "true" }); // expect-error
+  await lockt.doors.create([{ title: "x" }]); // expect-error
+  await lockt.fobs.reassign([{ id: 1 }]); // expect-error
+  const n: number = await lockt.nextCardNumber(); // expect-error
+  await lockt.users.plan([], { key: "card_num" }); // expect-error
+  lockt.users.lst(); // expect-error
+}
+console.log(misuse);

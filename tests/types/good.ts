@@ -19,3 +19,91 @@ function describe(error: unknown): string {
 const e = new LocktError("Unauthorized", { kind: "auth", status: 401, messages: ["Unauthorized"] });
 const json: { kind: LocktErrorKind; status: number | undefined } = e.toJSON();
 console.log(v, describe(e), json);
+
+// ── every method and record type ─────────────────────────────────────────
+import {
+  LocktClient,
+  planBatches,
+  validateDoors,
+  validateFobAssignments,
+  validateFobs,
+  validateUser,
+  validateUsers,
+  type AccessLevel,
+  type BatchProgress,
+  type BatchReport,
+  type BatchSummary,
+  type Credential,
+  type CredentialSummary,
+  type Door,
+  type DoorInput,
+  type DoorState,
+  type Event,
+  type EventGap,
+  type EventTail,
+  type Fob,
+  type FobActivity,
+  type FobAssignment,
+  type FobInput,
+  type Issue,
+  type LocktClientOptions,
+  type RecordStatus,
+  type Schedule,
+  type SyncPlan,
+  type User,
+  type UserInput,
+  type UserValidationReport,
+  type ValidationReport,
+  type WireUser,
+} from "lockt-secureaccess";
+
+const options: LocktClientOptions = { apiUser: "u", apiKey: "k", baseUrl: "https://cloudapi.lockt.com/api/v1", timeoutMs: 5000, maxRetries: 1, headers: { "x-trace": "1" } };
+const lockt = new LocktClient(options);
+const signal = new AbortController().signal;
+
+async function everyMethod(): Promise<void> {
+  const users: User[] = await lockt.users.list({ signal });
+  const one: User | null = await lockt.users.get(1693);
+  const byIdNum: User | null = await lockt.users.getByIdNum("ABC123-98765");
+  const input: UserInput[] = [{ id_num: "A1", first_name: "Ann", card_num: 5599, enabled: "true", access_expires: "2022-10-29 00:00:00", accesslevels: [{ id: 574 }, { name: "Housekeeping" }] }];
+  const saved: BatchReport = await lockt.users.save(input, {
+    updateExisting: true,
+    validateFailsBatch: false,
+    replacePrivileges: true,
+    signal,
+    onProgress: (p: BatchProgress) => console.log(p.batch, p.batches, p.sent, p.total),
+  });
+  const status: RecordStatus = saved.records[0].status;
+  const summary: BatchSummary = saved.summary;
+  const validated: UserValidationReport = await lockt.users.validate(input);
+  const assigned: User = await lockt.users.assignAccessLevels("ABC123-98765", ["Housekeeping", 512], { replace: false });
+  const disabled: User = await lockt.users.disable(1693, { at: new Date() });
+  const plan: SyncPlan = await lockt.users.plan(input, { key: "email", disableMissing: true });
+  const applied: BatchReport = await lockt.users.apply(plan, { onProgress: () => {} });
+  const creds: Credential[] = await lockt.credentials.list();
+  const credSummary: CredentialSummary = await lockt.credentials.summary();
+  const reissued: BatchReport = await lockt.credentials.reissue([{ id: 335 }]);
+  const events: Event[] = await lockt.events.list();
+  const after: Event[] = await lockt.events.after(17249);
+  const tail: EventTail = lockt.events.tail({ after: 17249, intervalMs: 1000, signal, onGap: (g: EventGap) => console.log(g.from, g.to) });
+  for await (const event of tail) console.log(event.id, event.hw_time, tail.cursor, tail.gaps.length);
+  const doors: Door[] = await lockt.doors.list();
+  const doorInput: DoorInput[] = [{ name: "Door 1" }];
+  const created: BatchReport = await lockt.doors.create(doorInput, { validateFailsBatch: false });
+  const states: DoorState[] = await lockt.doors.states();
+  const fobs: Fob[] = await lockt.fobs.list();
+  const fobInput: FobInput[] = [{ name: "Fob 1", id_num: "ABC123", card_num: 5599, access_effective: "2022-05-05 05:00:00" }];
+  const fobsCreated: BatchReport = await lockt.fobs.create(fobInput);
+  const moves: FobAssignment[] = [{ id: "613297", user_id: 613188 }];
+  const moved: BatchReport = await lockt.fobs.reassign(moves, { validateFailsBatch: true });
+  const checked: FobActivity[] = await lockt.fobs.check();
+  const schedules: Schedule[] = await lockt.schedules.list();
+  const levels: AccessLevel[] = await lockt.accessLevels.list();
+  const next: string = await lockt.nextCardNumber();
+  console.log(users, one, byIdNum, status, summary, validated, assigned, disabled, applied, creds, credSummary, reissued, events, after, doors, created, states, fobs, fobsCreated, moved, checked, schedules, levels, next);
+}
+
+const report: ValidationReport<WireUser> = validateUsers([{ first_name: "x" }]);
+const wire: WireUser | undefined = report.valid[0];
+const issues: Record<string, Issue[]> = validateUser({ email: "a@b" });
+console.log(everyMethod, wire, issues, validateFobs([]), validateFobAssignments([]), validateDoors([]), planBatches([1, 2, 3], 2), JSON.stringify(lockt), String(lockt));
