@@ -62,6 +62,9 @@ const time = (fn) => {
 const log = (...a) => console.error(...a);
 
 const ours = await import(join(pkgDir, "node.mjs"));
+// --variant <dir>: another build of the package (bench/build-variant.mjs) timed alongside.
+const variantDir = opt("variant");
+const variant = variantDir ? await import(join(variantDir, "node.mjs")) : undefined;
 const PEERS = ["zod", "valibot", "ajv"];
 const peers = Object.fromEntries(await Promise.all(PEERS.map(async (p) => [p, await import(`./peers/${p}.mjs`)])));
 
@@ -116,17 +119,24 @@ async function benchValidate() {
   const agree = Object.fromEntries(PEERS.map((p) => [p, sameVerdicts(report, peers[p].validateUsers(users))]));
   log(`  ${report.invalid.length} invalid (${((100 * report.invalid.length) / USERS).toFixed(1)} %); peers agree: ${JSON.stringify(agree)}`);
   const reportText = JSON.stringify(report);
+  const inputText = JSON.stringify(users);
+  const reportBytes = new TextEncoder().encode(reportText);
+  const encoder = new TextEncoder(), decoder = new TextDecoder();
   const fns = {
     ours: () => ours.validateUsers(users),
+    ...(variant ? { variant: () => variant.validateUsers(users) } : {}),
     ...Object.fromEntries(PEERS.map((p) => [p, () => peers[p].validateUsers(users)])),
     stringify: () => JSON.stringify(users),
     parse: () => JSON.parse(reportText),
+    // wasm-bindgen copies strings into and out of the module's memory as UTF-8
+    copyIn: () => encoder.encode(inputText),
+    copyOut: () => decoder.decode(reportBytes),
   };
   const times = alternate(fns, RUNS);
   const med = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
   const fastest = PEERS.reduce((a, b) => (med[a] <= med[b] ? a : b));
   const speedups = Object.fromEntries(PEERS.map((p) => [p, ratioMedian(times[p], times.ours)]));
-  const crossing = times.stringify.map((s, i) => (s + times.parse[i]) / times.ours[i]);
+  const crossing = times.stringify.map((s, i) => (s + times.parse[i] + times.copyIn[i] + times.copyOut[i]) / times.ours[i]);
   const out = {
     invalid: report.invalid.length,
     agree,
@@ -136,9 +146,18 @@ async function benchValidate() {
     crossingShare: median(crossing),
     stringifyShare: ratioMedian(times.stringify, times.ours),
     parseShare: ratioMedian(times.parse, times.ours),
+    copyShare: median(times.copyIn.map((c, i) => (c + times.copyOut[i]) / times.ours[i])),
     times,
   };
   results.sections.validate = out;
+  try {
+    const { namedBuild } = await import("./lib/size.mjs");
+    const { profileValidate } = await import("./lib/profile.mjs");
+    out.profile = await profileValidate(namedBuild(root, join(workDir, "wasm"), WASM_FEATURES), users);
+    log(`  profile: ${out.profile.groups.slice(0, 8).map((g) => `${g.group} ${(100 * g.share).toFixed(0)} %`).join(", ")}`);
+  } catch (e) {
+    log(`  no profile: ${e.message}`);
+  }
   const s = speedups[fastest];
   row({
     benchmark: `1. validateUsers, ${USERS / 1000}k users, ~6 % bad`,
@@ -149,12 +168,25 @@ async function benchValidate() {
     goal: "≥ 2× faster",
     met: s >= 2 ? "met" : `missed (${s.toFixed(2)}× of 2×)`,
   });
+  if (variant) {
+    const sv = ratioMedian(times[fastest], times.variant);
+    out.variantSpeedup = sv;
+    row({
+      benchmark: "1c. the same core built as --variant",
+      ours: `${ms(med.variant)} ms (${variantDir})`,
+      peer: fastest,
+      peerValue: `${ms(med[fastest])} ms`,
+      ratio: `${sv.toFixed(2)}× ${sv >= 1 ? "faster" : "slower"} (${ratioMedian(times.ours, times.variant).toFixed(2)}× the default build's speed)`,
+      goal: "≥ 2× faster",
+      met: sv >= 2 ? "met" : `missed (${sv.toFixed(2)}× of 2×)`,
+    });
+  }
   row({
     benchmark: "1b. of which the JS↔wasm crossing",
-    ours: `${ms(med.stringify + med.parse)} ms`,
+    ours: `${ms(med.stringify + med.parse + med.copyIn + med.copyOut)} ms`,
     peer: "validateUsers itself",
     peerValue: `${ms(med.ours)} ms`,
-    ratio: `${(100 * out.crossingShare).toFixed(0)} % (JSON.stringify in ${(100 * out.stringifyShare).toFixed(0)} %, JSON.parse out ${(100 * out.parseShare).toFixed(0)} %)`,
+    ratio: `${(100 * out.crossingShare).toFixed(0)} % of validateUsers (JSON.stringify in ${(100 * out.stringifyShare).toFixed(0)} %, JSON.parse out ${(100 * out.parseShare).toFixed(0)} %, UTF-8 copies ${(100 * out.copyShare).toFixed(0)} %)`,
     goal: "(profile)",
     met: "",
   });
@@ -360,6 +392,22 @@ async function benchSave() {
 
   const runs = { ours: [], plain: [] };
   const inserted = { ours: [], plain: [] };
+  // Warm-up, not timed: the process's first fetch (undici's start) and the client's first call.
+  {
+    const sb = await startSandbox({ seed: "empty" });
+    try {
+      const client = new ours.LocktClient({ baseUrl: sb.baseUrl, apiUser: sb.apiUser, apiKey: sb.apiKey });
+      await client.users.save(generateUsers(200, { bad: 0, accesslevels: false, seed: 4, run: 9 }), { validateFailsBatch: true });
+      const response = await fetch(`${sb.baseUrl.replace(/\/$/, "")}/user`, {
+        method: "POST",
+        headers: { "content-type": "application/json", apiuser: sb.apiUser, apikey: sb.apiKey },
+        body: bodies[0],
+      });
+      await response.text();
+    } finally {
+      await sb.stop();
+    }
+  }
   for (let r = 0; r < RUNS; r++) {
     for (const which of r % 2 ? ["plain", "ours"] : ["ours", "plain"]) {
       const sb = await startSandbox({ seed: "empty" });

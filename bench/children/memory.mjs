@@ -2,6 +2,7 @@
 //   node --expose-gc --trace-gc bench/children/memory.mjs <ours|zod|valibot|ajv> <pkgDir> <count>
 // Prints "@@result <json>"; the --trace-gc lines between the markers give the heap's peak.
 import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { generateUsers } from "../lib/data.mjs";
 
 const [which, pkgDir, count] = process.argv.slice(2);
@@ -19,12 +20,19 @@ globalThis.gc();
 globalThis.gc();
 const before = process.memoryUsage();
 const wasmBefore = wasm?.memory.buffer.byteLength ?? 0;
-const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+const shared = new SharedArrayBuffer(16);
+const peak = new Float64Array(shared);
+const sampler = new Worker(new URL("./rss-sampler.mjs", import.meta.url), { workerData: { buffer: shared } });
+await new Promise((resolve) => sampler.once("online", resolve));
+await new Promise((resolve) => setTimeout(resolve, 20));
+const rssBefore = process.memoryUsage.rss(); // with the sampler running
 console.log("@@start");
 const report = validateUsers(users);
 console.log("@@end");
 const after = process.memoryUsage();
-const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+peak[0] = Math.max(peak[0], after.rss);
+peak[1] = 1;
+await new Promise((resolve) => sampler.once("exit", resolve));
 globalThis.gc();
 const retained = process.memoryUsage();
 console.log(
@@ -32,7 +40,7 @@ console.log(
     which,
     invalid: report.invalid.length,
     rssBefore: before.rss,
-    peakRssDelta: Math.max(0, maxRssAfter - Math.max(maxRssBefore, before.rss)),
+    peakRssDelta: Math.max(0, peak[0] - rssBefore),
     heapUsedBefore: before.heapUsed,
     heapUsedAfter: after.heapUsed,
     retainedHeap: retained.heapUsed - before.heapUsed,

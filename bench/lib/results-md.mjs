@@ -31,9 +31,26 @@ export function writeResultsMd(file, results, table, command) {
       `Median times (ms): ${Object.entries(v.medianMs).map(([k, x]) => `${k} ${x.toFixed(0)}`).join(", ")}.`,
       `The peers' verdicts agree with validateUsers (same invalid indices, same normalised valid records): ${JSON.stringify(v.agree)}.`,
       `The crossing that validateUsers does internally (JSON.stringify of the input array, JSON.parse of the report text)`,
-      `is ${pct(v.crossingShare)} of its time: JSON.stringify ${pct(v.stringifyShare)}, JSON.parse ${pct(v.parseShare)}.`,
+      `plus the UTF-8 copies of both texts into and out of wasm memory is ${pct(v.crossingShare)} of its time:`,
+      `JSON.stringify ${pct(v.stringifyShare)}, JSON.parse ${pct(v.parseShare)}, copies ${pct(v.copyShare)}.`,
       "",
     );
+    if (v.profile) {
+      lines.push(
+        "CPU profile of validateUsers (V8 sampling profiler, the optimised module with names; self time):",
+        "",
+        "| Where | share |",
+        "|---|---:|",
+        ...v.profile.groups.slice(0, 12).map((g) => `| ${g.group} | ${pct(g.share)} |`),
+        "",
+        "Hottest wasm functions:",
+        "",
+        "| share | function |",
+        "|---:|---|",
+        ...v.profile.topWasm.slice(0, 10).map((f) => `| ${pct(f.share)} | \`${f.name.replaceAll("|", "\\|")}\` |`),
+        "",
+      );
+    }
   }
   if (size && !size.error) {
     const d = size.download;

@@ -215,9 +215,9 @@ export function crateOf(name) {
  * wasm-opt -Oz -g (the same as the build, keeping the name section). Function sizes
  * grouped by crate, the biggest functions, and the sections.
  */
-export function wasmBreakdown(root, workDir, wasmOptFeatures) {
+export function namedBuild(root, workDir, wasmOptFeatures) {
   const cargoWasm = join(root, "target/wasm32-unknown-unknown/release/lockt_secureaccess.wasm");
-  if (!existsSync(cargoWasm)) return { error: `no ${cargoWasm}: run npm run build` };
+  if (!existsSync(cargoWasm)) throw new Error(`no ${cargoWasm}: run npm run build`);
   mkdirSync(workDir, { recursive: true });
   const copy = join(workDir, "cargo.wasm");
   copyFileSync(cargoWasm, copy);
@@ -225,6 +225,11 @@ export function wasmBreakdown(root, workDir, wasmOptFeatures) {
   const named = join(workDir, "bg/named_bg.wasm");
   const opt = join(workDir, "named-opt.wasm");
   execFileSync(join(root, "node_modules/.bin/wasm-opt"), ["-Oz", "-g", ...wasmOptFeatures, named, "-o", opt], { stdio: "pipe" });
+  return { wasm: opt, glue: join(workDir, "bg/named.js") };
+}
+
+export function wasmBreakdown(root, workDir, wasmOptFeatures) {
+  const opt = namedBuild(root, workDir, wasmOptFeatures).wasm;
   const buf = readFileSync(opt);
   const { sections, functions } = readWasm(buf);
   const byCrate = new Map();
