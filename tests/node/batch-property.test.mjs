@@ -201,6 +201,13 @@ test(`random batches and random faults: every record accounted for (seed ${SEED}
     // Progress after each planned call that was made, numbered from 1.
     assert.deepEqual(progress.map((p) => p.batch), progress.map((_, k) => k + 1), why);
     if (progress.length) assert.equal(progress.at(-1).total, records.length - info.invalid, why);
+    // A record is sent again only after a call that got no answer, and at most once.
+    const sends = new Map();
+    for (const q of logged) for (const u of q.body?.users ?? []) sends.set(u.id_num, [...(sends.get(u.id_num) ?? []), q.status]);
+    for (const [idNum, statuses] of sends) {
+      assert.ok(statuses.length <= 2, `${idNum} sent ${statuses.length} times (${statuses}): ${why}`);
+      assert.ok(statuses.slice(0, -1).every((st) => st !== 200 && st !== 400), `${idNum} sent again after an answer (${statuses}): ${why}`);
+    }
     assert.ok(report.summary.inserted <= held.length, `summary.inserted ${report.summary.inserted} > held ${held.length}: ${why}`);
 
     for (const s of ["committed", "rejected", "unknown", "notSent", "calls"]) tally[s] += report[s];
