@@ -43,12 +43,18 @@ export interface LocktSchemaIssue extends StandardSchemaV1.Issue {
   readonly code: IssueCode;
   readonly path?: readonly [string];
 }
+/** What the SDK's schemas' `validate` returns: synchronously, the wire form or every issue. */
+export type LocktSchemaResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | { readonly issues: ReadonlyArray<LocktSchemaIssue> };
+/** The `~standard` property of the SDK's schemas. */
+export interface LocktSchemaProps<Input, Output> extends StandardSchemaV1.Props<Input, Output> {
+  readonly vendor: "lockt-secureaccess";
+  readonly validate: (value: unknown) => LocktSchemaResult<Output>;
+}
 /** A Standard Schema over one of the SDK's validators; `validate` is synchronous. */
 export interface LocktSchema<Input, Output> extends StandardSchemaV1<Input, Output> {
-  readonly "~standard": StandardSchemaV1.Props<Input, Output> & {
-    readonly vendor: "lockt-secureaccess";
-    readonly validate: (value: unknown) => { readonly value: Output; readonly issues?: undefined } | { readonly issues: ReadonlyArray<LocktSchemaIssue> };
-  };
+  readonly "~standard": LocktSchemaProps<Input, Output>;
 }
 /** The rules of `validateUsers` for one user (no duplicate checks across records); the output is the wire form. */
 export declare const userSchema: LocktSchema<UserInput, WireUser>;
