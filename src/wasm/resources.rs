@@ -220,6 +220,7 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlag
         ],
         validate_fails_batch: flags.validate_fails_batch,
         read_back: Some(("user", &["id_num", "email", "card_num"])),
+        may_ignore: !flags.update_existing,
     };
     let v = validate::validate_users(records);
     let mut run = BatchRun::new(records.len());
@@ -272,7 +273,7 @@ pub(crate) fn find_level(levels: &[AccessLevel], name: &str) -> Result<u64, Stri
 /// The spec for writes whose only option is `validate_fails_batch`.
 fn simple_spec(method: Method, path: &'static str, node: &'static str, options: &Option<JsValue>, read_back: Option<(&'static str, &'static [&'static str])>) -> Result<WriteSpec, Error> {
     let vfb = flag(options, "validateFailsBatch")?.unwrap_or(true);
-    Ok(WriteSpec { method, path, node, options: vec![("validate_fails_batch", vfb)], validate_fails_batch: vfb, read_back })
+    Ok(WriteSpec { method, path, node, options: vec![("validate_fails_batch", vfb)], validate_fails_batch: vfb, read_back, may_ignore: false })
 }
 
 /// Validates and writes records of one kind through the batch engine.

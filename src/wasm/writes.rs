@@ -29,6 +29,9 @@ pub(crate) struct WriteSpec {
     /// How to read records back after an unanswered call, if the API allows it:
     /// the list endpoint and the fields that identify a record, in priority order.
     pub read_back: Option<(&'static str, &'static [&'static str])>,
+    /// Whether the API may skip records silently (users matching an existing one when
+    /// `update_existing` is false: counted as submitted, neither inserted nor updated).
+    pub may_ignore: bool,
 }
 
 /// The caller's controls over a run.
@@ -111,6 +114,10 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
     match answer {
         Ok(outcome) => {
             let failed = !outcome.applied;
+            let s = outcome.summary;
+            if spec.may_ignore && outcome.applied && s.submitted > s.inserted + s.updated + s.errors {
+                settle_ignored(inner, spec, call, &outcome, ctl, run).await;
+            }
             run.record_answer(call, outcome);
             (failed && spec.validate_fails_batch).then(|| {
                 let e = Error::new(ErrorKind::Validation, "The API rejected a call and validateFailsBatch is true");
@@ -147,6 +154,29 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
 /// Whether a failed call may have been applied by the server.
 fn may_have_applied(e: &Error) -> bool {
     matches!(e.kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Aborted | ErrorKind::Internal)
+}
+
+/// The API applied a call but skipped some of its records without saying which: the records
+/// not held as sent are rejected as ignored (before the rest are marked committed).
+async fn settle_ignored(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], outcome: &WriteOutcome, ctl: &RunControl, run: &mut BatchRun) {
+    const IGNORED: &str = "Ignored by the API: a user with the same id_num or email already exists and updateExisting is false";
+    let Some((path, keys)) = spec.read_back else { return };
+    let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
+    let errored: Vec<usize> = crate::api::match_errors(&sent, &outcome.errors).into_iter().flatten().collect();
+    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+        Ok(list) => list,
+        Err(e) => {
+            let why = format!("Unknown: the API skipped some records of this call without naming them, and reading back failed: {}", e.message);
+            let open = call.iter().enumerate().filter(|(p, _)| !errored.contains(p)).map(|(_, (i, _))| *i);
+            run.settle_all(open, RecordStatus::Unknown, &why);
+            return;
+        }
+    };
+    for (p, (i, record)) in call.iter().enumerate() {
+        if !errored.contains(&p) && read_back(record, &server, keys) != ReadBack::Held {
+            run.settle(*i, RecordStatus::Rejected, vec![IGNORED.to_string()], None);
+        }
+    }
 }
 
 /// Reads back the records of an unanswered call: the ones held as sent are committed, the

@@ -133,6 +133,15 @@ describe("writes", () => {
     assert.equal(await lockt.users.getByIdNum(`C-${unique}`), null, "nothing committed");
   });
 
+  test("a record the API skips as already existing (updateExisting false) is rejected, not committed", async () => {
+    const report = await lockt.users.save([{ id_num: "ABC123-98765", first_name: "Someone else" }, { id_num: `N-${unique}`, first_name: "New" }]);
+    assert.equal(report.summary.submitted, 2);
+    assert.equal(report.summary.inserted, 1);
+    assert.deepEqual(report.records.map((r) => r.status), ["rejected", "committed"]);
+    assert.match(report.records[0].messages[0], /^Ignored by the API/);
+    assert.equal((await lockt.users.getByIdNum("ABC123-98765")).first_name, "Joe3");
+  });
+
   test("users.validate checks on the server and commits nothing", async () => {
     const { result, requests } = await received(() => lockt.users.validate([{ id_num: `V-${unique}`, first_name: "Val" }, { first_name: "X", card_num: "8769" }, { first_name: "Y", pin: "12a" }]));
     assert.equal(requests.filter((r) => r.path === "/api/v1/uservalidate").length, 1);
