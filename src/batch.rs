@@ -203,21 +203,18 @@ pub enum ReadBack {
     Unclear,
 }
 
-/// Compares a sent wire record with the server's records found under the same keys
-/// (`keys` in priority order, e.g. `id_num`, `email`, `card_num`).
+/// Compares a sent wire record with the server's records. `keys` lists the identifying
+/// fields in priority order (e.g. `id_num`, `email`, `card_num`); the first one the sent
+/// record has decides: applying the record would have given the server a record with that
+/// value, so none means absent, and a later key matching someone else does not count.
 pub fn read_back(sent: &Value, server: &[Value], keys: &[&str]) -> ReadBack {
-    let key_of = |v: &Value, k: &str| v.get(k).and_then(text).filter(|s| !s.is_empty());
-    let mut any_key = false;
-    for k in keys {
-        let Some(want) = key_of(sent, k) else { continue };
-        any_key = true;
-        let want = if *k == "email" { want.to_ascii_lowercase() } else { want };
-        let found = server.iter().find(|s| key_of(s, k).map(|v| if *k == "email" { v.to_ascii_lowercase() } else { v }) == Some(want.clone()));
-        if let Some(found) = found {
-            return if holds(sent, found) { ReadBack::Held } else { ReadBack::Unclear };
-        }
+    let key_of = |v: &Value, k: &str| v.get(k).and_then(text).filter(|s| !s.is_empty()).map(|t| if k == "email" { t.to_ascii_lowercase() } else { t });
+    let Some((k, want)) = keys.iter().find_map(|k| key_of(sent, k).map(|v| (*k, v))) else { return ReadBack::Unclear };
+    match server.iter().find(|s| key_of(s, k).as_deref() == Some(want.as_str())) {
+        Some(found) if holds(sent, found) => ReadBack::Held,
+        Some(_) => ReadBack::Unclear,
+        None => ReadBack::Absent,
     }
-    if any_key { ReadBack::Absent } else { ReadBack::Unclear }
 }
 
 /// Whether every scalar field sent has the same value on the server (dates compared by their
@@ -309,5 +306,7 @@ mod tests {
         assert_eq!(read_back(&sent, &[other], &["id_num"]), ReadBack::Unclear);
         assert_eq!(read_back(&sent, &[json!({"id_num": "B2"})], &["id_num"]), ReadBack::Absent);
         assert_eq!(read_back(&json!({"phone": "1"}), &[], &["id_num"]), ReadBack::Unclear);
+        let taken_card = json!({"id_num": "NEW", "card_num": "8769"});
+        assert_eq!(read_back(&taken_card, &[json!({"id_num": "OLD", "card_num": "8769"})], &["id_num", "card_num"]), ReadBack::Absent, "the first key decides");
     }
 }

@@ -9,6 +9,7 @@ use web_sys::AbortSignal;
 
 use super::client::Inner;
 use super::to_js;
+use super::transport::sleep;
 use crate::api::{parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
 use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, RecordStatus};
 use crate::error::{Error, ErrorKind};
@@ -137,19 +138,35 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
         }
         Err(e) => {
             run.record_unanswered();
-            let resend = reconcile(inner, spec, call, &e, ctl, run).await;
-            if !resend.is_empty() && may_resend {
-                if let Some(stop) = Box::pin(send_call(inner, spec, &resend, ctl, run, false)).await {
+            // After a timeout or an abort the server may still be working on the call: give
+            // it a moment, and never send again what may yet be applied.
+            let still_running = matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted | ErrorKind::Network);
+            if still_running && !ctl.signal.as_ref().is_some_and(AbortSignal::aborted) {
+                let _ = sleep(READ_BACK_GRACE_MS, ctl.signal.as_ref()).await;
+            }
+            let absent = reconcile(inner, spec, call, &e, ctl, run).await;
+            let indices = absent.iter().map(|(i, _)| *i);
+            if absent.is_empty() {
+                // Every record is settled by reading back.
+            } else if matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted) {
+                let why = format!("Unknown: the call timed out or was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
+                run.settle_all(indices, RecordStatus::Unknown, &why);
+            } else if may_resend {
+                if let Some(stop) = Box::pin(send_call(inner, spec, &absent, ctl, run, false)).await {
                     return Some(stop);
                 }
             } else {
-                let why = "Unknown: the call went unanswered and reading back showed the record absent; it was not sent again";
-                run.settle_all(resend.iter().map(|(i, _)| *i), RecordStatus::Unknown, why);
+                let why = format!("Not applied: sent twice without an answer ({}), and reading back shows it absent both times; safe to send again", e.message);
+                run.settle_all(indices, RecordStatus::NotSent, &why);
+                return Some((e, "Not sent: the API failed twice in a row".to_string()));
             }
             (e.kind == ErrorKind::Aborted).then(|| (e, "Not sent: the run was aborted".to_string()))
         }
     }
 }
+
+/// How long to wait before reading back after a call that may still be running on the server.
+const READ_BACK_GRACE_MS: f64 = 1_000.0;
 
 /// Whether a failed call may have been applied by the server.
 fn may_have_applied(e: &Error) -> bool {
