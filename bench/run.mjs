@@ -390,7 +390,7 @@ async function benchSave() {
   const bodies = [];
   for (let i = 0; i < check.valid.length; i += 100) bodies.push(JSON.stringify({ users: check.valid.slice(i, i + 100), options: OPTIONS }));
 
-  const runs = { ours: [], plain: [] };
+  const runs = { ours: [], plain: [], validate: [] };
   const inserted = { ours: [], plain: [] };
   // Warm-up, not timed: the process's first fetch (undici's start) and the client's first call.
   {
@@ -409,6 +409,7 @@ async function benchSave() {
     }
   }
   for (let r = 0; r < RUNS; r++) {
+    runs.validate.push(time(() => ours.validateUsers(users))[0]); // the part of users.save the loop was spared
     for (const which of r % 2 ? ["plain", "ours"] : ["ours", "plain"]) {
       const sb = await startSandbox({ seed: "empty" });
       try {
@@ -445,12 +446,12 @@ async function benchSave() {
   log(`  inserted: ${JSON.stringify(inserted)}`);
   row({
     benchmark: `5. users.save of ${SAVE_USERS / 1000}k users (${bodies.length} calls) on loopback`,
-    ours: `${ms(median(runs.ours))} ms`,
+    ours: `${ms(median(runs.ours))} ms (of which validateUsers of all ${SAVE_USERS / 1000}k up front: ~${ms(median(runs.validate))} ms)`,
     peer: "plain fetch loop, same 100 prepared bodies",
     peerValue: `${ms(median(runs.plain))} ms`,
     ratio: `${ratio.toFixed(2)}× the time`,
     goal: "≤ 1.1×",
-    met: ratio <= 1.1 ? "met" : `missed by ${((ratio - 1.1) * 100).toFixed(0)} points`,
+    met: ratio <= 1.1 ? "met" : `missed by ${((ratio - 1.1) * 100).toFixed(0)} points (${ratioMedian(runs.ours.map((o, i) => o - runs.validate[i]), runs.plain).toFixed(2)}× without the validation)`,
   });
 }
 
@@ -516,6 +517,6 @@ writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(results, null, 
 log(`wrote bench/results/latest.json (${results.seconds.toFixed(0)} s)`);
 if (only.length === SECTIONS.length || args.includes("--write-md")) {
   const { writeResultsMd } = await import("./lib/results-md.mjs");
-  writeResultsMd(join(root, "bench/RESULTS.md"), results, table, `node bench/run.mjs ${args.join(" ")}`.trim());
+  writeResultsMd(join(root, "bench/RESULTS.md"), results, table, `${process.env.LOCKT_PKG_DIR ? `LOCKT_PKG_DIR=${process.env.LOCKT_PKG_DIR} ` : ""}node bench/run.mjs ${args.join(" ")}`.trim());
   log("wrote bench/RESULTS.md");
 }
