@@ -8,6 +8,7 @@ use tsify::Tsify;
 use crate::api::{match_errors, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
 use crate::error::Error;
 use crate::model::BatchSummary;
+use crate::validate::Warning;
 
 /// Splits `records` into consecutive blocks of at most `size` (at least 1).
 pub fn plan_batches<T: Clone>(records: &[T], size: usize) -> Vec<Vec<T>> {
@@ -81,6 +82,8 @@ pub struct BatchReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
     pub stopped_by: Option<StopReason>,
+    /// What client-side validation dropped from records (unknown fields), valid or not.
+    pub warnings: Vec<Warning>,
 }
 
 /// The running bookkeeping of a batch run.
@@ -90,12 +93,13 @@ pub struct BatchRun {
     summary: BatchSummary,
     calls: usize,
     stopped_by: Option<StopReason>,
+    warnings: Vec<Warning>,
 }
 
 impl BatchRun {
     /// A run over `total` input records, none settled yet.
     pub fn new(total: usize) -> Self {
-        BatchRun { outcomes: vec![None; total], summary: BatchSummary::default(), calls: 0, stopped_by: None }
+        BatchRun { outcomes: vec![None; total], summary: BatchSummary::default(), calls: 0, stopped_by: None, warnings: Vec::new() }
     }
 
     /// Settles `index`, unless it is settled already (the first word stands).
@@ -150,6 +154,11 @@ impl BatchRun {
         self.calls += 1;
     }
 
+    /// Keeps what validation dropped from records, for the report.
+    pub fn warn(&mut self, warnings: Vec<Warning>) {
+        self.warnings.extend(warnings);
+    }
+
     /// How many input records the run covers.
     pub fn len(&self) -> usize {
         self.outcomes.len()
@@ -188,6 +197,7 @@ impl BatchRun {
             not_sent: count(RecordStatus::NotSent),
             records,
             stopped_by: self.stopped_by,
+            warnings: self.warnings,
         }
     }
 }

@@ -71,6 +71,13 @@ impl LocktClient {
     }
 
     fn configure(options: &JsValue) -> Result<LocktClient, Error> {
+        // Checked before serde sees them: its type errors quote the value.
+        for key in ["apiUser", "apiKey"] {
+            let v = if options.is_object() { Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+            if !(v.is_undefined() || v.is_null() || v.is_string()) {
+                return Err(Error::config(format!("{key} must be a string")));
+            }
+        }
         let options: LocktClientOptions = if options.is_undefined() || options.is_null() { LocktClientOptions::default() } else { from_js(options, "options")? };
         let base_url = check_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
         let proxied = base_url.starts_with('/');

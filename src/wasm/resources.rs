@@ -224,6 +224,7 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlag
     };
     let v = validate::validate_users(records);
     let mut run = BatchRun::new(records.len());
+    run.warn(v.warnings);
     for bad in &v.invalid {
         run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }

@@ -64,6 +64,7 @@ pub(crate) fn wire_records<W: Serialize>(valid: Vec<(usize, W)>) -> Vec<(usize, 
 /// `validate_fails_batch`, nothing is sent while any record is invalid.
 pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validation<W>, valid: Vec<(usize, Value)>, total: usize, ctl: &RunControl) -> BatchReport {
     let mut run = BatchRun::new(total);
+    run.warn(validation.warnings);
     for bad in &validation.invalid {
         run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }
@@ -138,8 +139,8 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
         }
         Err(e) => {
             run.record_unanswered();
-            // After a timeout or an abort the server may still be working on the call: give
-            // it a moment, and never send again what may yet be applied.
+            // After a timeout or a dropped connection the server may still be finishing the
+            // call: give it a moment before reading back. An aborted run sends nothing more.
             let still_running = matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted | ErrorKind::Network);
             if still_running && !ctl.signal.as_ref().is_some_and(AbortSignal::aborted) {
                 let _ = sleep(READ_BACK_GRACE_MS, ctl.signal.as_ref()).await;
@@ -148,8 +149,8 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
             let indices = absent.iter().map(|(i, _)| *i);
             if absent.is_empty() {
                 // Every record is settled by reading back.
-            } else if matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted) {
-                let why = format!("Unknown: the call timed out or was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
+            } else if e.kind == ErrorKind::Aborted {
+                let why = format!("Unknown: the call was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
                 run.settle_all(indices, RecordStatus::Unknown, &why);
             } else if may_resend {
                 if let Some(stop) = Box::pin(send_call(inner, spec, &absent, ctl, run, false)).await {
