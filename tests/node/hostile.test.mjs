@@ -216,14 +216,15 @@ test("__proto__ keys through users.save: never sent, the record committed as giv
   assertPrototypesUntouched();
 });
 
-// SDK gap (reported, not fixed here): users.save / doors.create / fobs.create drop unknown
-// fields silently; the BatchReport has no `warnings`, so the caller is never told that part
-// of a record was not sent. The offline validators list them (see above).
-test("unknown fields in a batched write are listed in its report", { todo: "BatchReport has no warnings (src/batch.rs BatchReport; src/wasm/writes.rs run / src/wasm/resources.rs save_users drop validation.warnings)" }, async () => {
+// users.save / doors.create / fobs.create drop unknown fields from the wire; the report lists them.
+test("unknown fields in a batched write are listed in its report", async () => {
   const report = await client().users.save([{ first_name: "Unknown", last_name: "Field", favourite_colour: "red" }]);
   assert.equal(report.committed, 1);
   assert.ok(Array.isArray(report.warnings), "report.warnings");
   assert.ok(report.warnings.some((w) => w.index === 0 && w.field === "favourite_colour"));
+  const doors = await client().doors.create(JSON.parse(`[{"name":"Warned door ${Date.now()}","colour":"red","__proto__":{"x":1}}]`));
+  assert.equal(doors.committed, 1, JSON.stringify(doors));
+  assert.deepEqual(doors.warnings.map((w) => w.field).sort(), ["__proto__", "colour"]);
 });
 
 test("unknown fields: listed as warnings by the validators, never sent", async () => {

@@ -128,16 +128,23 @@ test("no error of any kind carries the apikey", async () => {
   }
 });
 
-// SDK bug (reported, not fixed here): the options are read with serde, whose "invalid type"
-// messages echo the value, so an apikey of the wrong type (a number, e.g. from a config file
-// that stored it unquoted) or a key put in the wrong field comes back in the config error:
-// "options has the wrong shape: invalid type: integer `98765432109876`, expected a string".
-test("an apikey of the wrong type is not echoed in the config error", { todo: "src/wasm/mod.rs from_js echoes serde's invalid-type values; src/wasm/client.rs configure should take apiKey out before deserializing" }, async () => {
+// serde's "invalid type" messages quote the value: an apikey of the wrong type (a number from a
+// config file that stored it unquoted) or a key put in the wrong field must not come back.
+test("an apikey of the wrong type is not echoed in the config error", async () => {
   const numeric = 98765432109876;
-  for (const options of [{ apiUser: API_USER, apiKey: numeric }, { apiUser: API_USER, apiKey: "k", timeoutMs: String(numeric) }]) {
-    const error = await caught(() => new LocktClient({ baseUrl: sb.baseUrl, ...options }));
+  const error = await caught(() => new LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: numeric }));
+  assert.equal(error.kind, "config");
+  assertClean(renderings(error), "config error for a mistyped apikey", [String(numeric)]);
+});
+
+// Residual (reported): other options still go through serde, whose message quotes the value,
+// so a key pasted into the wrong option comes back in the error. Fix: src/wasm/mod.rs from_js
+// should not include serde's message text for options (name the field and the expected type).
+test("a key pasted into the wrong option is not echoed in the config error", { todo: "src/wasm/mod.rs from_js quotes serde's invalid-type value" }, async () => {
+  for (const options of [{ timeoutMs: SECRET }, { maxRetries: SECRET }, { headers: SECRET }, { baseUrl: [SECRET] }]) {
+    const error = await caught(() => new LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: "k", ...options }));
     assert.equal(error.kind, "config");
-    assertClean(renderings(error), "config error for a mistyped apikey", [String(numeric)]);
+    assertClean(renderings(error), `config error for ${Object.keys(options)}`);
   }
 });
 
