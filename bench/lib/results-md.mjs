@@ -21,6 +21,10 @@ export function writeResultsMd(file, results, table, command) {
     `- Machine: ${m.cpu}, ${m.memory} RAM, ${m.os}, Node ${m.node}; load average at the start ${m.loadavg}`,
     `- Package: ${results.pkgDir}`,
     "",
+    "Reading the ratios: rows 1-2 are speed-ups, the peer's time ÷ ours (above 1: ours is faster; the other peers in",
+    "brackets likewise); rows 4-5 are our time ÷ the peer's (below 1: ours is quicker); row 3 our size ÷ the peer's;",
+    "row 6 our memory growth ÷ the peer's.",
+    "",
     table,
     "",
   ];

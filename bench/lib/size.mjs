@@ -204,10 +204,10 @@ export function crateOf(name) {
   const c = /^([A-Za-z_][A-Za-z0-9_]*)::/.exec(path)?.[1];
   if (!c) {
     if (/^__wbg|^__wbindgen|^__externref|wasm_bindgen/.test(n)) return "wasm_bindgen";
-    if (/^(dlmalloc|malloc|free|realloc|memcpy|memset|memmove|memcmp|__rust|__rdl|__rg)/.test(n)) return "std";
+    if (/^(dlmalloc|malloc|free|realloc|memcpy|memset|memmove|memcmp|__rust|__rdl|__rg)/.test(n)) return "std (core, alloc, fmt, dlmalloc)";
     return "(unnamed)";
   }
-  return ["core", "alloc", "std", "compiler_builtins", "dlmalloc"].includes(c) ? "std (core, alloc, fmt, dlmalloc)" : c;
+  return ["core", "alloc", "std", "compiler_builtins", "dlmalloc", "__rustc"].includes(c) ? "std (core, alloc, fmt, dlmalloc)" : c;
 }
 
 /**
