@@ -2,14 +2,20 @@
 // compiled asynchronously by `await init()` (no top-level await), so it also
 // runs under a CSP that allows 'wasm-unsafe-eval' but not 'unsafe-eval'.
 import initWasm, * as core from "./web/lockt_secureaccess.js";
+import { makeGuard } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
 
+const guard = makeGuard(core, LocktError);
+const guarded = guard.guardExports(Object.keys(core));
+// The free functions, with a panic in the core turned into a LocktError.
+export const { version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, __panicForTests } = guarded;
+
 /** Standard Schema objects over the SDK's validators (usable once `init()` has resolved). */
-export const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
+export const { userSchema, fobSchema, doorSchema } = makeSchemas(guarded);
 
 let ready;
 
@@ -25,11 +31,7 @@ export function init(input) {
       ? input
       : { module_or_path: input };
     ready = initWasm(options).then(
-      () => {
-        // Guarded (in a form bundlers can check statically): builds of the
-        // core without it still load.
-        if ("registerErrorClass" in core) core.registerErrorClass(LocktError);
-      },
+      () => guard.register(),
       (error) => {
         ready = undefined; // let the caller try again (e.g. after a network error)
         throw error;

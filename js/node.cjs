@@ -3,10 +3,14 @@
 "use strict";
 
 const core = require("./node/lockt_secureaccess.js");
+const { makeGuard } = require("./guard.cjs");
 const { LocktError, LOCKT_ERROR_KINDS } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
 
-core.registerErrorClass?.(LocktError);
+const guard = makeGuard(core, LocktError);
+guard.register();
+// Every export, with a panic in the core turned into a LocktError.
+const guarded = guard.guardExports(Object.keys(core));
 
 const ready = Promise.resolve();
 
@@ -15,6 +19,6 @@ function init() {
   return ready;
 }
 
-const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
+const { userSchema, fobSchema, doorSchema } = makeSchemas(guarded);
 
-module.exports = { ...core, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };
+module.exports = { ...core, ...guarded, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };

@@ -2,17 +2,22 @@
 // from the .wasm file on disk (Node's fetch cannot load file: URLs).
 import { readFileSync } from "node:fs";
 import * as core from "./web/lockt_secureaccess.js";
+import { makeGuard } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 
 core.initSync({ module: readFileSync(new URL("./web/lockt_secureaccess_bg.wasm", import.meta.url)) });
-if ("registerErrorClass" in core) core.registerErrorClass(LocktError);
+const guard = makeGuard(core, LocktError);
+guard.register();
+const guarded = guard.guardExports(Object.keys(core));
 
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
+// The free functions, with a panic in the core turned into a LocktError.
+export const { version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, __panicForTests } = guarded;
 
 /** Standard Schema objects over the SDK's validators. */
-export const { userSchema, fobSchema, doorSchema } = makeSchemas(core);
+export const { userSchema, fobSchema, doorSchema } = makeSchemas(guarded);
 
 const ready = Promise.resolve();
 

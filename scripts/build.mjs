@@ -68,13 +68,14 @@ await step("wasm-opt -Oz", async () => {
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js"]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js"]) {
     copy(file);
   }
   // CommonJS twins of the error class and its types, derived from the ESM file.
   copy("lockt-error.d.ts", "lockt-error.d.cts");
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
   writeFileSync(join(pkg, "schemas.cjs"), toCommonJs(readFileSync(join(root, "js/schemas.js"), "utf8"), "schemas.js"));
+  writeFileSync(join(pkg, "guard.cjs"), toCommonJs(readFileSync(join(root, "js/guard.js"), "utf8"), "guard.js"));
   // The nodejs build is CommonJS inside a "type": "module" package.
   writeFileSync(join(pkg, "node/package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
   for (const doc of ["README.md", "LICENSE"]) {
@@ -86,7 +87,7 @@ await step("package files", () => {
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -155,6 +156,8 @@ function packageJson() {
       "lockt-error.d.cts",
       "schemas.js",
       "schemas.cjs",
+      "guard.js",
+      "guard.cjs",
       "web/",
       "node/",
     ],

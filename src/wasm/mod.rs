@@ -24,23 +24,32 @@ pub use client::LocktClient;
 
 thread_local! {
     static ERROR_CLASS: RefCell<Option<Function>> = const { RefCell::new(None) };
-    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    static ON_PANIC: RefCell<Option<Function>> = const { RefCell::new(None) };
 }
 
-/// Called once by the package's entry with its `LocktError` class, so that every rejection
-/// is an instance of it.
+/// Called by the package's entry once the module is instantiated: `ctor` is its `LocktError`
+/// class, so that every rejection is an instance of it; `on_panic` hears of a Rust panic
+/// (a defect) before the trap, and the module is then rebuilt for the next call.
 #[wasm_bindgen(js_name = registerErrorClass, skip_typescript)]
-pub fn register_error_class(ctor: Function) {
+pub fn register_error_class(ctor: Function, on_panic: Option<Function>) {
     ERROR_CLASS.with(|c| *c.borrow_mut() = Some(ctor));
+    ON_PANIC.with(|p| *p.borrow_mut() = on_panic);
     std::panic::set_hook(Box::new(|info| {
-        LAST_PANIC.with(|p| *p.borrow_mut() = Some(info.to_string()));
+        let message = format!("lockt-secureaccess internal error (a defect; please report it): {info}");
+        ON_PANIC.with(|p| {
+            if let Ok(Some(f)) = p.try_borrow().map(|f| f.clone()) {
+                let _ = f.call1(&JsValue::NULL, &message.into());
+            }
+        });
+        wasm_bindgen::handler::schedule_reinit();
     }));
 }
 
-/// The message of the last Rust panic, for the entry's trap handler (internal).
-#[wasm_bindgen(js_name = takePanicMessage, skip_typescript)]
-pub fn take_panic_message() -> Option<String> {
-    LAST_PANIC.with(|p| p.borrow_mut().take())
+/// Panics on purpose: lets the tests prove that a panic reaches JS as a `LocktError` and
+/// that the module keeps working afterwards (internal).
+#[wasm_bindgen(js_name = __panicForTests, skip_typescript)]
+pub fn panic_for_tests(message: String) {
+    panic!("{message}");
 }
 
 /// Builds the JS `LocktError` for a core error.
@@ -81,7 +90,18 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
         .map_err(|e| Error::config(format!("{what} cannot be read as JSON: {}", js_message(&e))))?
         .as_string()
         .ok_or_else(|| Error::config(format!("{what} is missing")))?;
-    serde_json::from_str(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {e}")))
+    serde_json::from_str(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {}", without_values(&e))))
+}
+
+/// A serde error's text without the value it quotes ("invalid type: string \"...\", expected
+/// u32"), so that a secret pasted into the wrong field is never echoed.
+fn without_values(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let quotes_value = text.starts_with("invalid type") || text.starts_with("invalid value") || text.starts_with("invalid length");
+    match text.split_once(", expected ") {
+        Some((_, expected)) if quotes_value => format!("a value of the wrong type, expected {}", expected.split(" at line ").next().unwrap_or(expected)),
+        _ => text,
+    }
 }
 
 /// Reads a JS array of records as JSON values (any element type: validation judges them).

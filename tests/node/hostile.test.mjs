@@ -283,12 +283,11 @@ test("Object.prototype is unchanged after all of the above", () => {
 });
 
 // Issue 8: "any panic that still happens reaches JS as a LocktError, and the module keeps
-// working afterwards". The release build is panic=abort, so a panic is a wasm trap; the core
-// has no way to panic on purpose yet. This test runs once the core exports a hidden trigger
-// (proposed: `__panicForTests(message)`, skip_typescript) and the entries turn a trap into a
-// LocktError (kind "internal") and reset the instance (wasm_bindgen::handler::schedule_reinit).
+// working afterwards". The release build is panic=abort, so a panic is a wasm trap: the core's
+// hidden `__panicForTests(message)` panics on purpose, and the entries (js/guard.js) turn the
+// trap into a LocktError (kind "internal") while the core resets the instance.
 const panicTrigger = sdk.__panicForTests;
-test("a panic reaches JS as a LocktError and the module keeps working", { skip: !panicTrigger && "the core has no panic trigger export yet (see the report of issue 8)" }, async () => {
+test("a panic reaches JS as a LocktError and the module keeps working", async () => {
   const before = client();
   await before.users.list();
   let error;

@@ -1,0 +1,90 @@
+// Turns a Rust panic inside the module (a wasm trap) into a LocktError of kind "internal", and
+// lets the module start afresh: the core's panic hook reports the message here and schedules a
+// new wasm instance for the next call. Plain ESM without imports; scripts/build.mjs derives the
+// CommonJS twin (guard.cjs) from this file.
+//
+// Objects made before a panic (a LocktClient) belong to the old instance: using one afterwards
+// is an "internal" error asking for a new client. A panic inside an async call rejects every
+// pending call with the LocktError; the trap itself also surfaces as an uncaught error from a
+// microtask, which only panic=unwind (nightly Rust) could avoid. No input is known to panic:
+// the fuzz targets check that.
+
+/** Wraps the core's exports; `register()` must run once the module is instantiated. */
+export function makeGuard(core, LocktError) {
+  let lastPanic;
+  const pending = new Set();
+
+  function onPanic(message) {
+    lastPanic = message;
+    const error = new LocktError(message, { kind: "internal" });
+    for (const reject of pending) reject(error);
+    pending.clear();
+  }
+
+  function register() {
+    core.registerErrorClass(LocktError, onPanic);
+  }
+
+  function translate(error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      const message = lastPanic ?? `lockt-secureaccess internal error: ${error.message}`;
+      lastPanic = undefined;
+      register(); // the first call after a panic builds the fresh instance
+      return new LocktError(message, { kind: "internal", cause: error });
+    }
+    if (error instanceof Error && !(error instanceof LocktError) && /stale object/i.test(error.message)) {
+      return new LocktError("This object was made before an internal error reset the module: create a new LocktClient", { kind: "internal", cause: error });
+    }
+    return error;
+  }
+
+  function call(fn, self, args) {
+    let result;
+    try {
+      result = fn.apply(self, args);
+    } catch (error) {
+      throw translate(error);
+    }
+    if (!(result instanceof Promise)) return result;
+    return new Promise((resolve, reject) => {
+      pending.add(reject);
+      result.then(resolve, (error) => reject(translate(error))).finally(() => pending.delete(reject));
+    });
+  }
+
+  /** The function, with panics as LocktErrors. */
+  function wrapFunction(fn) {
+    return function guarded(...args) {
+      return call(fn, this, args);
+    };
+  }
+
+  /** Guards every method and getter of a class's prototype, in place. */
+  function wrapClass(cls) {
+    for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+      const d = Object.getOwnPropertyDescriptor(cls.prototype, name);
+      if (name === "constructor" || typeof name !== "string") continue;
+      if (typeof d.value === "function") d.value = wrapFunction(d.value);
+      if (d.get) d.get = wrapFunction(d.get);
+      Object.defineProperty(cls.prototype, name, d);
+    }
+  }
+
+  /** Every exported function guarded, every exported class patched; by name. */
+  function guardExports(names) {
+    const out = {};
+    for (const name of names) {
+      const value = core[name];
+      if (typeof value !== "function") continue;
+      if (/^[A-Z]/.test(name)) {
+        wrapClass(value);
+        out[name] = value;
+      } else {
+        out[name] = wrapFunction(value);
+      }
+    }
+    return out;
+  }
+
+  return { register, guardExports };
+}
