@@ -18,11 +18,12 @@ const STAGES = [
   { name: "wasm-node", title: "wasm-bindgen-test in Node", fn: () => wasmTests("node") },
   { name: "wasm-browser", title: "wasm-bindgen-test in headless Chromium", fn: () => wasmTests("browser") },
   { name: "build", title: "npm run build", fn: () => run("npm", ["run", "--silent", "build"]) },
+  { name: "size", title: "size ceiling of what a browser downloads", fn: () => run(process.execPath, ["bench/size-check.mjs"]) },
   { name: "node", title: "packed package in Node (node:test)", fn: nodeTests },
   { name: "types", title: "TypeScript typings (tsc --strict)", fn: typeTests },
   { name: "bundlers", title: "Vite and webpack builds in Chromium", fn: () => nodeTestDirs(["tests/bundlers"]) },
   { name: "e2e", title: "browser end-to-end tests", fn: e2eTests },
-  { name: "secrets", title: "secrets scan", fn: secretsScan },
+  { name: "fuzz", title: "cargo-fuzz targets, 15 s each", fn: () => run("bash", ["fuzz/run.sh", "15"]) },
 ];
 
 class Skip extends Error {}
@@ -155,12 +156,6 @@ async function e2eTests() {
   if (!existsSync(join(root, "tests/e2e"))) throw new Skip("no tests/e2e yet");
   await sandboxBinary();
   await nodeTestDirs(["tests/e2e"]);
-}
-
-async function secretsScan() {
-  // Filled in by the hardening work (issue 8): scripts/scan-secrets.mjs exits non-zero on a finding.
-  if (!existsSync(join(root, "scripts/scan-secrets.mjs"))) throw new Skip("no scripts/scan-secrets.mjs yet");
-  await run(process.execPath, ["scripts/scan-secrets.mjs"]);
 }
 
 // ── shared steps (each done at most once per run) ───────────────────────
