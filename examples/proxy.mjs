@@ -74,6 +74,10 @@ export function createProxy({ apiUser, apiKey, portalToken, baseUrl = "https://c
     try {
       const url = new URL(req.url, "http://proxy.invalid");
       if (url.pathname === "/session") return await session(req, res);
+      // Tells the sample page (www/) to use this proxy, and where to open a session.
+      if (url.pathname === "/portal-config.json") {
+        return send(res, 200, JSON.stringify({ proxy: "/lockt", session: "/session" }), { "content-type": "application/json" });
+      }
       if (url.pathname === "/lockt" || url.pathname.startsWith("/lockt/")) return await forward(req, res, url);
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "method not allowed", { allow: "GET, HEAD" });
       return serveFile(res, url.pathname);

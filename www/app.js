@@ -82,17 +82,33 @@ const creds = { all: [], page: 0 };
 
 // ── connection ──────────────────────────────────────────────────────────
 
-const proxy = new URLSearchParams(location.search).get("proxy");
+// Proxy mode: `?proxy=/lockt`, or a portal-config.json next to the page (which
+// examples/proxy.mjs serves) saying where its proxy is. The proxy adds the API credentials;
+// the page holds none, only the portal's own session token.
+let proxy = new URLSearchParams(location.search).get("proxy");
+let sessionPath = null;
+
+async function detectProxy() {
+  if (proxy) return;
+  try {
+    const answer = await fetch("portal-config.json", { cache: "no-store" });
+    const config = answer.ok ? await answer.json() : {};
+    if (typeof config.proxy === "string") [proxy, sessionPath] = [config.proxy, config.session ?? null];
+  } catch {
+    // No config: a page served by the sandbox talks to its API directly.
+  }
+}
 
 function prefill() {
   if (proxy) {
-    // Proxy mode: the server adds the credentials; the page holds none.
     $("#base-url").value = proxy;
-    for (const id of ["#api-user", "#api-key"]) {
-      $(id).value = "";
-      $(id).disabled = true;
-      $(id).placeholder = "added by the proxy";
-    }
+    $("#api-user").value = "";
+    $("#api-user").disabled = true;
+    $("#api-user").placeholder = "added by the proxy";
+    $("#api-key").value = "";
+    $("#api-key").disabled = !sessionPath;
+    $("#api-key-label").textContent = sessionPath ? "Portal session token" : "API key";
+    $("#api-key").placeholder = sessionPath ? "your portal token" : "added by the proxy";
   } else {
     $("#base-url").value = `${location.origin}/api/v1`;
     $("#api-user").value = SANDBOX.apiUser;
@@ -106,6 +122,20 @@ async function connect() {
   const errorBox = $("#connection-error");
   clearError(errorBox);
   const options = { baseUrl: $("#base-url").value.trim() };
+  if (proxy && sessionPath) {
+    // The proxy wants the portal's own session (an HttpOnly cookie) before any API call.
+    const token = $("#api-key").value;
+    if (!token) {
+      setStatus($("#connection-status"), "Enter your portal session token to connect");
+      return;
+    }
+    const answer = await fetch(sessionPath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+    if (!answer.ok) {
+      showError(errorBox, { kind: "auth", message: "The portal refused the session token" });
+      setStatus($("#connection-status"), "Not connected");
+      return;
+    }
+  }
   if (!proxy) {
     options.apiUser = $("#api-user").value.trim();
     options.apiKey = $("#api-key").value;
@@ -753,6 +783,7 @@ function wire() {
 }
 
 async function main() {
+  await detectProxy();
   prefill();
   wire();
   try {

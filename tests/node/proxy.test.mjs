@@ -7,12 +7,14 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { createProxy } from "../../examples/proxy.mjs";
 import { launchChromium, watchPage } from "../support/browser.mjs";
 import { pkgDir } from "../support/pkg.mjs";
 import { startSandbox } from "../support/sandbox.mjs";
 
 const TOKEN = "portal-session-token-for-tests-0123456789";
+const wwwDir = fileURLToPath(new URL("../../www", import.meta.url));
 const KEY = "proxyTestKey7wde64vwe987fvg6q4zaa";
 const USER = "proxyTestUser";
 
@@ -122,6 +124,28 @@ test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users t
     assert.ok(!storage.includes(KEY));
   } finally {
     await browser.close();
+  }
+});
+
+test("the sample portal (www/) served by the proxy uses it by default: a session token, no keys", { timeout: 120_000 }, async () => {
+  const portal = createProxy({ apiUser: USER, apiKey: KEY, portalToken: TOKEN, baseUrl: sb.baseUrl, www: wwwDir, log: () => {} });
+  await new Promise((resolve) => portal.listen(0, "127.0.0.1", resolve));
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const seen = [];
+    page.on("request", (r) => seen.push(JSON.stringify(r.headers())));
+    await page.goto(`http://127.0.0.1:${portal.address().port}/`);
+    await page.waitForFunction(() => document.querySelector("#base-url").value === "/lockt");
+    assert.equal(await page.inputValue("#api-user"), "");
+    assert.equal(await page.textContent("#api-key-label"), "Portal session token");
+    await page.fill("#api-key", TOKEN);
+    await page.click("#connect");
+    await page.waitForSelector("#users table tbody tr");
+    assert.ok(!seen.some((h) => h.includes(KEY)), "no request from the page carries the key");
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => (portal.close(resolve), portal.closeAllConnections()));
   }
 });
 
