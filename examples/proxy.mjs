@@ -20,7 +20,7 @@
 //   `METHOD PATH STATUS MSms`.
 //
 // Put it behind HTTPS in production (the session cookie is marked Secure when LOCKT_PROXY_HTTPS=1).
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { extname, join, normalize, resolve, sep } from "node:path";
@@ -74,10 +74,6 @@ export function createProxy({ apiUser, apiKey, portalToken, baseUrl = "https://c
     try {
       const url = new URL(req.url, "http://proxy.invalid");
       if (url.pathname === "/session") return await session(req, res);
-      // Tells the sample page (www/) to use this proxy, and where to open a session.
-      if (url.pathname === "/portal-config.json") {
-        return send(res, 200, JSON.stringify({ proxy: "/lockt", session: "/session" }), { "content-type": "application/json" });
-      }
       if (url.pathname === "/lockt" || url.pathname.startsWith("/lockt/")) return await forward(req, res, url);
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "method not allowed", { allow: "GET, HEAD" });
       return serveFile(res, url.pathname);
@@ -140,6 +136,11 @@ export function createProxy({ apiUser, apiKey, portalToken, baseUrl = "https://c
     if (!file.startsWith(root)) return send(res, 403, "forbidden");
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
+      if (extname(file) === ".html") {
+        // Tells the sample page (www/) to use this proxy, and where to open a session.
+        const html = readFileSync(file, "utf8").replace('<meta name="lockt-proxy" content="">', '<meta name="lockt-proxy" content="/lockt" data-session="/session">');
+        return send(res, 200, html, { "content-type": TYPES[".html"] });
+      }
       const size = statSync(file).size;
       res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": size, "cache-control": "no-store" });
       createReadStream(file).pipe(res);

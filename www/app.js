@@ -82,22 +82,12 @@ const creds = { all: [], page: 0 };
 
 // ── connection ──────────────────────────────────────────────────────────
 
-// Proxy mode: `?proxy=/lockt`, or a portal-config.json next to the page (which
-// examples/proxy.mjs serves) saying where its proxy is. The proxy adds the API credentials;
-// the page holds none, only the portal's own session token.
-let proxy = new URLSearchParams(location.search).get("proxy");
-let sessionPath = null;
-
-async function detectProxy() {
-  if (proxy) return;
-  try {
-    const answer = await fetch("portal-config.json", { cache: "no-store" });
-    const config = answer.ok ? await answer.json() : {};
-    if (typeof config.proxy === "string") [proxy, sessionPath] = [config.proxy, config.session ?? null];
-  } catch {
-    // No config: a page served by the sandbox talks to its API directly.
-  }
-}
+// Proxy mode: `?proxy=/lockt`, or the page's `lockt-proxy` meta tag, which a proxy serving the
+// page fills in (examples/proxy.mjs does). The proxy adds the API credentials; the page holds
+// none, only the portal's own session token.
+const proxyMeta = document.querySelector('meta[name="lockt-proxy"]');
+const proxy = new URLSearchParams(location.search).get("proxy") || proxyMeta?.content || null;
+const sessionPath = proxyMeta?.content ? proxyMeta.dataset.session ?? null : null;
 
 function prefill() {
   if (proxy) {
@@ -783,7 +773,6 @@ function wire() {
 }
 
 async function main() {
-  await detectProxy();
   prefill();
   wire();
   try {
