@@ -371,7 +371,7 @@ fn same_record(sent: &Value, echoed: &Value) -> bool {
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::model::number_text(n)),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }

@@ -247,7 +247,7 @@ fn comparable_time(t: &str) -> String {
 fn text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(crate::model::number_text(n)),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }

@@ -19,9 +19,15 @@ impl Text {
     pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
         match self {
             Text::Str(s) => s.as_str().into(),
-            Text::Num(n) => n.to_string().into(),
+            Text::Num(n) => number_text(n).into(),
         }
     }
+}
+
+/// A JSON number as text, as JSON writes it. Goes through serde_json's writer (itoa, ryu)
+/// rather than `Display`, which would link core's float formatting (about 14 kB of wasm).
+pub fn number_text(n: &serde_json::Number) -> String {
+    serde_json::to_string(n).unwrap_or_default()
 }
 
 /// A boolean the API may also write as the string `"true"` or `"false"`.

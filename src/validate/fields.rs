@@ -262,7 +262,7 @@ impl<'a> Fields<'a> {
     /// The id of an access level entry: a positive integer or its digit text.
     fn level_id(&mut self, field: &str, i: usize, id: &Value) -> Option<AccessLevelInput> {
         let text = match id {
-            Value::Number(n) => Cow::Owned(n.to_string()),
+            Value::Number(n) => Cow::Owned(crate::model::number_text(n)),
             Value::String(s) => Cow::Borrowed(s.trim()),
             other => Cow::Owned(shown_value(Some(other))),
         };
@@ -297,7 +297,7 @@ impl<'a> Fields<'a> {
     fn raw(&mut self, field: &str, numbers: bool) -> Option<Cow<'a, str>> {
         match self.value(field)? {
             Value::String(s) => Some(Cow::Borrowed(s.as_str())),
-            Value::Number(n) if numbers => Some(Cow::Owned(n.to_string())),
+            Value::Number(n) if numbers => Some(Cow::Owned(crate::model::number_text(n))),
             _ => {
                 let kind = if numbers { "text or a number" } else { "text" };
                 self.push(

@@ -90,7 +90,7 @@ impl Transport {
         }
         result.map_err(|detail| {
             if timed_out.get() {
-                transport_error(ErrorKind::Timeout, &format!(" ({} ms)", self.timeout_ms))
+                transport_error(ErrorKind::Timeout, &format!(" ({} ms)", self.timeout_ms as u64))
             } else if signal.is_some_and(AbortSignal::aborted) {
                 transport_error(ErrorKind::Aborted, "")
             } else {
@@ -145,8 +145,8 @@ fn should_retry(req: &ApiRequest, status: Option<u16>) -> bool {
 
 /// `Retry-After` in seconds: delta-seconds or an HTTP date.
 fn parse_retry_after(v: &str) -> Option<f64> {
-    if let Ok(s) = v.trim().parse::<f64>() {
-        return Some(s.max(0.0));
+    if let Ok(s) = v.trim().parse::<u32>() {
+        return Some(f64::from(s));
     }
     let at = js_sys::Date::parse(v);
     (!at.is_nan()).then(|| ((at - js_sys::Date::now()) / 1000.0).max(0.0))

@@ -175,7 +175,7 @@ impl UsersApi {
             let mut ids = BTreeSet::new();
             for level in &wanted {
                 let id = match level {
-                    Value::Number(n) => n.as_u64().filter(|id| all.iter().any(|l| l.id == *id)).ok_or_else(|| format!("Access Level Not Found: {n}")),
+                    Value::Number(n) => n.as_u64().filter(|id| all.iter().any(|l| l.id == *id)).ok_or_else(|| format!("Access Level Not Found: {}", crate::model::number_text(n))),
                     Value::String(name) => find_level(&all, name.trim()),
                     other => Err(format!("Access levels are names or ids, not {other}")),
                 };
