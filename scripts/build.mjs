@@ -76,6 +76,8 @@ await step("package files", () => {
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
   writeFileSync(join(pkg, "schemas.cjs"), toCommonJs(readFileSync(join(root, "js/schemas.js"), "utf8"), "schemas.js"));
   writeFileSync(join(pkg, "guard.cjs"), toCommonJs(readFileSync(join(root, "js/guard.js"), "utf8"), "guard.js"));
+  copy("schemas.d.ts");
+  writeFileSync(join(pkg, "schemas.d.cts"), readFileSync(join(root, "js/schemas.d.ts"), "utf8").replace("./web/", "./node/"));
   // The nodejs build is CommonJS inside a "type": "module" package.
   writeFileSync(join(pkg, "node/package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
   for (const doc of ["README.md", "LICENSE"]) {
@@ -87,7 +89,7 @@ await step("package files", () => {
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -156,6 +158,8 @@ function packageJson() {
       "lockt-error.d.cts",
       "schemas.js",
       "schemas.cjs",
+      "schemas.d.ts",
+      "schemas.d.cts",
       "guard.js",
       "guard.cjs",
       "web/",
