@@ -313,14 +313,19 @@ impl EventsApi {
         let stop = {
             let tail = tail.clone();
             Closure::<dyn Fn() -> Promise>::new(move || {
-                tail.borrow_mut().started = true;
-                tail.borrow_mut().signal = Some(aborted_signal());
+                let mut t = tail.borrow_mut();
+                t.started = true;
+                t.signal = aborted_signal().or(t.signal.take());
                 Promise::resolve(&iter_result(JsValue::UNDEFINED, true))
             })
         };
-        let me = Closure::<dyn Fn(JsValue) -> JsValue>::new(|this: JsValue| this);
-        let this_fn = js_sys::Function::new_with_args("f", "return function () { return f(this); }").call1(&JsValue::NULL, me.as_ref()).unwrap_or(JsValue::UNDEFINED);
+        // `[Symbol.asyncIterator]() { return this }`, built without eval (CSP) and without a
+        // wasm-held reference to the iterator: `Reflect.get.bind(null, holder, "it")`.
         let internal = |e: JsValue| Error::new(ErrorKind::Internal, super::js_message(&e));
+        let holder = Object::new();
+        Reflect::set(&holder, &"it".into(), &iterator).map_err(internal)?;
+        let reflect_get: Function = Reflect::get(&js_sys::global(), &"Reflect".into()).and_then(|r| Reflect::get(&r, &"get".into())).map_err(internal)?.unchecked_into();
+        let this_fn = reflect_get.bind2(&JsValue::NULL, &holder, &"it".into());
         set(&"next".into(), next.as_ref()).map_err(internal)?;
         set(&"return".into(), stop.as_ref()).map_err(internal)?;
         set(&js_sys::Symbol::async_iterator().into(), &this_fn).map_err(internal)?;
@@ -336,18 +341,17 @@ impl EventsApi {
             Reflect::set(&getters, &name.into(), &desc).map_err(internal)?;
         }
         Object::define_properties(&iterator, &getters);
-        // The closures live as long as the iterator object: one small allocation per tail.
-        for c in [next.into_js_value(), stop.into_js_value(), me.into_js_value(), cursor.into_js_value(), gaps.into_js_value()] {
-            drop(c);
-        }
+        // From here JS owns the closures: they are freed with the iterator.
+        let _ = (next.into_js_value(), stop.into_js_value(), cursor.into_js_value(), gaps.into_js_value());
         Ok(iterator.into())
     }
 }
 
-fn aborted_signal() -> AbortSignal {
-    let c = web_sys::AbortController::new().expect("AbortController exists wherever fetch does");
+/// A signal that has fired: ends a tail's iteration (`return()`).
+fn aborted_signal() -> Option<AbortSignal> {
+    let c = web_sys::AbortController::new().ok()?;
     c.abort();
-    c.signal()
+    Some(c.signal())
 }
 
 fn iter_result(value: JsValue, done: bool) -> JsValue {

@@ -2,24 +2,25 @@
 // call it, and publish what happened on window.__lockt for the test to read.
 import init, * as sdk from "lockt-secureaccess";
 
-// A plain object, so that probing for exports that may not exist yet is no
-// build error (webpack rejects unknown names on an ES module namespace).
-const lockt = { ...sdk };
+const lockt = sdk;
 
 async function main() {
   await init();
   await init(); // idempotent
   const result = { version: lockt.version(), validation: null };
   // Offline validation (no network): one record with two mistakes.
-  if (typeof lockt.validateUsers === "function") {
-    const report = lockt.validateUsers([
-      { id_num: "A1", first_name: "Ann", last_name: "Lee", card_num: "A8914", email: "rgreswell0@@@@gravatar.com" },
-    ]);
-    result.validation = {
-      valid: report.valid.length,
-      invalid: report.invalid.map((r) => ({ index: r.index, fields: r.issues.map((i) => i.field).sort() })),
-    };
-  }
+  const report = lockt.validateUsers([
+    { id_num: "A1", first_name: "Ann", last_name: "Lee", card_num: "A8914", email: "rgreswell0@@@@gravatar.com" },
+  ]);
+  result.validation = {
+    valid: report.valid.length,
+    invalid: report.invalid.map((r) => ({ index: r.index, fields: r.issues.map((i) => i.field).sort() })),
+  };
+  // A client and an event tail under the page's strict CSP (no eval): made, not polled.
+  const client = new lockt.LocktClient({ baseUrl: "https://cloudapi.lockt.com/api/v1", apiUser: "u", apiKey: "k" });
+  const tail = client.events.tail({ after: 1 });
+  result.tail = tail[Symbol.asyncIterator]() === tail && tail.cursor === 1;
+  await tail.return();
   const error = new lockt.LocktError("x", { kind: "timeout", retryable: true });
   result.locktError = error instanceof Error && error.name === "LocktError" && error.retryable;
   return result;
