@@ -86,7 +86,7 @@ async fn read_list<T: DeserializeOwned>(inner: &Inner, req: ApiRequest, signal: 
 /// A positive integer id from a JS number or digit text.
 pub(crate) fn id_arg(v: &JsValue, what: &str) -> Result<u64, Error> {
     let id = match (v.as_f64(), v.as_string()) {
-        (Some(n), _) if n.fract() == 0.0 && n >= 1.0 && n <= 9_007_199_254_740_991.0 => Some(n as u64),
+        (Some(n), _) if n.fract() == 0.0 && (1.0..=9_007_199_254_740_991.0).contains(&n) => Some(n as u64),
         (_, Some(s)) => s.trim().parse().ok().filter(|n| *n > 0),
         _ => None,
     };

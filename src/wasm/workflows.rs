@@ -375,26 +375,35 @@ async fn next_item(tail: &Rc<RefCell<Tail>>) -> Result<JsValue, Error> {
         if let Some(event) = tail.borrow_mut().state.next_event() {
             return Ok(iter_result(to_js(&event)?, false));
         }
-        let started = tail.borrow().started;
-        let polled = if started {
-            let cursor = tail.borrow().state.cursor;
-            parse_list::<Event>(&inner.transport.call(&api::events_after(cursor), signal.as_ref()).await.and_then(Ok)?).map(|e| (e, true))
-        } else {
-            parse_list::<Event>(&inner.transport.call(&ApiRequest::get("events"), signal.as_ref()).await?).map(|e| (e, false))
+        let (started, cursor) = {
+            let t = tail.borrow();
+            (t.started, t.state.cursor)
         };
-        match polled {
+        let req = if started { api::events_after(cursor) } else { ApiRequest::get("events") };
+        let polled = match inner.transport.call(&req, signal.as_ref()).await {
+            Ok(resp) => parse_list::<Event>(&resp),
+            Err(e) => Err(e),
+        };
+        match polled.map(|events| (events, started)) {
             Ok((events, true)) => {
                 backoff = 500.0;
-                let mut t = tail.borrow_mut();
-                if let Some(gap) = t.state.absorb(events) {
+                let (gap, drained) = {
+                    let mut t = tail.borrow_mut();
+                    let gap = t.state.absorb(events);
+                    (gap, t.state.is_drained())
+                };
+                // No borrow is held while the caller's callback runs (it may read `cursor`).
+                if let Some(gap) = gap {
                     let gap = to_js(&gap)?;
-                    t.gaps.push(&gap);
-                    if let Some(f) = &t.on_gap {
+                    let on_gap = {
+                        let t = tail.borrow();
+                        t.gaps.push(&gap);
+                        t.on_gap.clone()
+                    };
+                    if let Some(f) = on_gap {
                         let _ = f.call1(&JsValue::NULL, &gap);
                     }
                 }
-                let drained = t.state.is_drained();
-                drop(t);
                 if drained && sleep(interval, signal.as_ref()).await.is_err() {
                     return Ok(iter_result(JsValue::UNDEFINED, true));
                 }
