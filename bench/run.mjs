@@ -1,8 +1,8 @@
-// npm run bench: lockt-secureaccess against the JavaScript peers a portal developer would use
-// instead (zod 4, valibot, ajv 8 + ajv-formats, papaparse, openapi-fetch, a plain fetch loop).
+// lockt-secureaccess against the JavaScript peers a portal developer would use instead
+// (zod 4, valibot, ajv 8 + ajv-formats, papaparse, openapi-fetch, a plain fetch loop).
 //
-//   npm run build && cargo build -p lockt-sandbox --release && npm run bench
-//   node bench/run.mjs --only validate,csv --runs 7 --users 100000
+//   npm run bench                     builds what it needs first (scripts/bench.mjs), then this
+//   node bench/run.mjs --only validate,csv --runs 7 --users 100000   (after a build)
 //
 // Sections: validate, csv, size, startup, save, memory (all by default). Every figure is a
 // ratio against its peer measured in the same run, as the median of --runs alternating runs
