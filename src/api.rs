@@ -4,8 +4,9 @@
 //! [`RawResponse`]; everything the API documents about paths, bodies and envelopes lives here.
 
 use serde::de::DeserializeOwned;
+use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::BatchSummary;
@@ -58,18 +59,38 @@ impl ApiRequest {
     /// A write of `records` under `node` (`users`, `doors`, `fobs`, `credentials`), with the
     /// options in the documented string form (API-ERRATA #5).
     pub fn write<R: Serialize>(method: Method, path: &str, node: &str, records: &[R], options: &[(&str, bool)]) -> Self {
-        let mut body = Map::new();
-        body.insert(node.to_string(), serde_json::to_value(records).unwrap_or(Value::Null));
-        if !options.is_empty() {
-            let opts = options.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect();
-            body.insert("options".to_string(), Value::Object(opts));
-        }
-        ApiRequest { method, path: path.to_string(), body: Some(Value::Object(body).to_string()) }
+        // Written straight to text: no intermediate `Value` copy of the records.
+        let mut body = Vec::with_capacity(256 * records.len() + 128);
+        let mut ser = serde_json::Serializer::new(&mut body);
+        let written = (|| {
+            let mut map = ser.serialize_map(None)?;
+            map.serialize_entry(node, records)?;
+            if !options.is_empty() {
+                let opts: Vec<(&str, &str)> = options.iter().map(|(k, v)| (*k, if *v { "true" } else { "false" })).collect();
+                map.serialize_entry("options", &WireOptions(&opts))?;
+            }
+            map.end()
+        })();
+        let body = written.ok().and_then(|()| String::from_utf8(body).ok()).unwrap_or_default();
+        ApiRequest { method, path: path.to_string(), body: Some(body) }
     }
 
     /// `true` for calls that change state (never retried once they may have been applied).
     pub fn is_write(&self) -> bool {
         self.method != Method::Get
+    }
+}
+
+/// The processing options as a JSON object of strings.
+struct WireOptions<'a>(&'a [(&'a str, &'a str)]);
+
+impl Serialize for WireOptions<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
     }
 }
 
