@@ -107,6 +107,21 @@ describe("events.tail", () => {
     assert.equal((await tail.next()).done, true);
   });
 
+  test("a tail rides out transient errors with backoff", async () => {
+    const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
+    await sb.admin.clearRequests();
+    await sb.admin.faults(Array.from({ length: 4 }, () => ({ match: { method: "GET", path: "/api/v1/events" }, kind: "status", status: 502 })));
+    await sb.admin.burstEvents(2);
+    const stop = new AbortController();
+    const tail = lockt.events.tail({ after: start, intervalMs: 20, signal: stop.signal });
+    const first = await tail.next();
+    const second = await tail.next();
+    assert.deepEqual([first.value.id, second.value.id], [start + 1, start + 2]);
+    const statuses = (await sb.admin.requests()).filter((r) => r.path === "/api/v1/events").map((r) => r.status);
+    assert.deepEqual(statuses.slice(0, 5), [502, 502, 502, 502, 200]);
+    stop.abort();
+  });
+
   test("without `after`, a tail starts at the newest event and yields only new ones", async () => {
     const stop = new AbortController();
     const tail = lockt.events.tail({ intervalMs: 20, signal: stop.signal });
