@@ -152,10 +152,16 @@ pub enum UserFilter {
 }
 
 fn levels_by_person(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<IdName>>> {
-    let mut st = conn.prepare_cached(
+    grouped_id_names(
+        conn,
         "SELECT pa.person_id, a.id, a.name FROM person_accesslevel pa \
          JOIN accesslevel a ON a.id = pa.accesslevel_id ORDER BY pa.person_id, a.id",
-    )?;
+    )
+}
+
+/// Rows of `(owner, id, name)` grouped by owner, in query order.
+fn grouped_id_names(conn: &Connection, sql: &str) -> rusqlite::Result<HashMap<i64, Vec<IdName>>> {
+    let mut st = conn.prepare_cached(sql)?;
     let mut map: HashMap<i64, Vec<IdName>> = HashMap::new();
     let rows = st.query_map([], |r| {
         Ok((
@@ -167,8 +173,8 @@ fn levels_by_person(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<IdNa
         ))
     })?;
     for row in rows {
-        let (p, l) = row?;
-        map.entry(p).or_default().push(l);
+        let (owner, item) = row?;
+        map.entry(owner).or_default().push(item);
     }
     Ok(map)
 }
@@ -538,26 +544,11 @@ pub struct AccessLevelOut {
 }
 
 pub fn accesslevels(conn: &Connection) -> rusqlite::Result<Vec<AccessLevelOut>> {
-    let mut doors: HashMap<i64, Vec<IdName>> = HashMap::new();
-    {
-        let mut st = conn.prepare_cached(
-            "SELECT ad.accesslevel_id, d.id, d.name FROM accesslevel_door ad \
-             JOIN door d ON d.id = ad.door_id ORDER BY ad.accesslevel_id, d.id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                IdName {
-                    id: r.get(1)?,
-                    name: r.get(2)?,
-                },
-            ))
-        })?;
-        for row in rows {
-            let (a, d) = row?;
-            doors.entry(a).or_default().push(d);
-        }
-    }
+    let mut doors = grouped_id_names(
+        conn,
+        "SELECT ad.accesslevel_id, d.id, d.name FROM accesslevel_door ad \
+         JOIN door d ON d.id = ad.door_id ORDER BY ad.accesslevel_id, d.id",
+    )?;
     let mut st = conn.prepare_cached("SELECT id, name FROM accesslevel ORDER BY id")?;
     let rows = st.query_map([], |r| {
         let id: i64 = r.get(0)?;
