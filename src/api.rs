@@ -122,40 +122,76 @@ pub fn encode_query_value(value: &str) -> String {
     out
 }
 
-/// The base URL, checked: HTTPS, or HTTP to a loopback host, or a path on the page's own
-/// origin (proxy mode). Returned without a trailing slash.
-pub fn check_base_url(base: &str) -> Result<String, Error> {
-    let base = base.trim().trim_end_matches('/');
-    if base.starts_with('/') && !base.starts_with("//") {
-        return Ok(base.to_string());
+/// The parts of a base URL as the runtime's WHATWG `URL` parser reads them (the wasm layer
+/// fills this in with the platform's own `URL`, so the check sees what `fetch` will use).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UrlParts {
+    /// `protocol`, such as `"https:"`.
+    pub protocol: String,
+    /// `username` and `password` joined: non-empty when the URL carries credentials.
+    pub userinfo: String,
+    /// `hostname`: lower case, IPv4 in dotted decimal, IPv6 in brackets.
+    pub hostname: String,
+    /// `origin`, such as `"https://cloudapi.lockt.com"`.
+    pub origin: String,
+    /// `pathname`, such as `"/api/v1"`.
+    pub pathname: String,
+}
+
+/// What a base URL may hold before it is parsed at all: no whitespace, no control character
+/// and no backslash (URL parsers drop tabs and newlines and read `\` as `/`, so `/\evil` is
+/// `//evil`), no query and no fragment. Returns the text without trailing slashes.
+pub fn precheck_base_url(raw: &str) -> Result<&str, Error> {
+    if raw.is_empty() {
+        return Err(Error::config("baseUrl is empty"));
     }
-    let (scheme, rest) = base.split_once("://").ok_or_else(|| Error::config(format!("baseUrl must be an absolute https:// URL or a path such as /lockt, not {base:?}")))?;
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\') {
+        return Err(Error::config("baseUrl must not contain whitespace, control characters or backslashes"));
+    }
+    if raw.contains(['?', '#']) {
+        return Err(Error::config("baseUrl must not have a query or a fragment"));
+    }
+    let trimmed = raw.trim_end_matches('/');
+    Ok(if trimmed.is_empty() { raw } else { trimmed })
+}
+
+/// Decides a parsed base URL. `page_origin` is the origin of the page a path-form base URL
+/// (`/lockt`) was resolved against, `None` for an absolute one. Accepted: HTTPS; plain HTTP
+/// only to a host that is literally loopback; a path form only when it stays on the page's
+/// origin. Returns the URL requests are built on, without a trailing slash.
+pub fn decide_base_url(parts: &UrlParts, page_origin: Option<&str>) -> Result<String, Error> {
+    if !parts.userinfo.is_empty() {
         return Err(Error::config("baseUrl must not carry credentials"));
     }
-    let host = host_of(authority);
-    if host.is_empty() {
-        return Err(Error::config(format!("baseUrl has no host: {base:?}")));
+    if let Some(page) = page_origin {
+        if parts.origin != page {
+            return Err(Error::config("a path-form baseUrl must stay on the page's own origin"));
+        }
     }
-    match scheme.to_ascii_lowercase().as_str() {
-        "https" => Ok(base.to_string()),
-        "http" if is_loopback(host) => Ok(base.to_string()),
-        "http" => Err(Error::config(format!("baseUrl must use https:// (plain http is allowed only for loopback hosts), not {base:?}"))),
-        _ => Err(Error::config(format!("baseUrl must be an https:// URL, not {base:?}"))),
+    match parts.protocol.as_str() {
+        "https:" => {}
+        "http:" if is_loopback_host(&parts.hostname) => {}
+        "http:" if page_origin.is_some() => {}
+        "http:" => return Err(Error::config("baseUrl must use https:// (plain http is allowed only for localhost, 127.0.0.0/8 and [::1])")),
+        _ => return Err(Error::config("baseUrl must be an https:// URL")),
     }
+    if parts.hostname.is_empty() {
+        return Err(Error::config("baseUrl has no host"));
+    }
+    Ok(format!("{}{}", parts.origin, parts.pathname.trim_end_matches('/')))
 }
 
-fn host_of(authority: &str) -> &str {
-    if let Some(v6) = authority.strip_prefix('[') {
-        return v6.split(']').next().unwrap_or_default();
+/// A host that is literally loopback, as a WHATWG parser normalises it: `localhost` or a
+/// name under `.localhost`, an IPv4 address in 127.0.0.0/8, or `[::1]`.
+pub fn is_loopback_host(hostname: &str) -> bool {
+    let host = hostname.to_ascii_lowercase();
+    if host == "localhost" || (host.ends_with(".localhost") && host.len() > ".localhost".len()) || host == "[::1]" {
+        return true;
     }
-    authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-}
-
-fn is_loopback(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    host == "localhost" || host.ends_with(".localhost") || host == "::1" || host.starts_with("127.")
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4
+        && octets[0] == "127"
+        && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.bytes().all(|b| b.is_ascii_digit()) && o.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// An answer from the API, as the transport received it.

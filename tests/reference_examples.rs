@@ -143,14 +143,33 @@ fn request_building() {
     assert_eq!(r.body.unwrap(), r#"{"doors":[{"name":"Door 1"}],"options":{"validate_fails_batch":"false"}}"#);
 }
 
+/// The parts a WHATWG parser gives for `https://host/path` (enough for these rules).
+fn parts(protocol: &str, hostname: &str, port: &str, pathname: &str) -> api::UrlParts {
+    let origin = format!("{protocol}//{hostname}{}", if port.is_empty() { String::new() } else { format!(":{port}") });
+    api::UrlParts { protocol: protocol.into(), userinfo: String::new(), hostname: hostname.into(), origin, pathname: pathname.into() }
+}
+
 #[test]
 fn base_url_rules() {
-    assert!(api::check_base_url("https://cloudapi.lockt.com/api/v1/").is_ok());
-    assert!(api::check_base_url("http://127.0.0.1:8080/api/v1").is_ok());
-    assert!(api::check_base_url("http://localhost:1/api/v1").is_ok());
-    assert!(api::check_base_url("http://[::1]:8080/api/v1").is_ok());
-    assert!(api::check_base_url("/lockt").is_ok());
-    for bad in ["http://cloudapi.lockt.com/api/v1", "ftp://x", "cloudapi.lockt.com", "https://u:p@host/x", "//evil.example/x", "https://"] {
-        assert_eq!(api::check_base_url(bad).unwrap_err().kind, ErrorKind::Config, "{bad}");
+    assert_eq!(api::precheck_base_url("https://cloudapi.lockt.com/api/v1/").unwrap(), "https://cloudapi.lockt.com/api/v1");
+    for bad in ["", "/\\127.0.0.1:18082/api/v1", "/\t/127.0.0.1:18082/api/v1", "http://evil.example\\.localhost/api/v1", " https://x/y", "https://x/api/v1?x=1", "https://x/y#f", "https://x/\ny"] {
+        assert_eq!(api::precheck_base_url(bad).unwrap_err().kind, ErrorKind::Config, "{bad:?}");
     }
+    let ok = |p: &api::UrlParts, page: Option<&str>| api::decide_base_url(p, page);
+    assert_eq!(ok(&parts("https:", "cloudapi.lockt.com", "", "/api/v1/"), None).unwrap(), "https://cloudapi.lockt.com/api/v1");
+    for host in ["127.0.0.1", "127.255.3.9", "localhost", "sandbox.localhost", "[::1]"] {
+        assert!(ok(&parts("http:", host, "8080", "/api/v1"), None).is_ok(), "{host}");
+    }
+    for host in ["127.0.0.1.nip.io", "127.example.com", "cloudapi.lockt.com", "localhost.example", ".localhost", "128.0.0.1", "[::2]", "evil.example"] {
+        assert_eq!(ok(&parts("http:", host, "", "/api/v1"), None).unwrap_err().kind, ErrorKind::Config, "{host}");
+    }
+    assert_eq!(ok(&parts("ftp:", "x", "", "/"), None).unwrap_err().kind, ErrorKind::Config);
+    let mut with_user = parts("https:", "host", "", "/x");
+    with_user.userinfo = "u:p".into();
+    assert_eq!(ok(&with_user, None).unwrap_err().kind, ErrorKind::Config);
+    // A path form resolved against the page: only the page's own origin.
+    let page = Some("https://portal.example");
+    assert_eq!(ok(&parts("https:", "portal.example", "", "/lockt"), page).unwrap(), "https://portal.example/lockt");
+    assert_eq!(ok(&parts("http:", "127.0.0.1", "18082", "/api/v1"), page).unwrap_err().kind, ErrorKind::Config);
+    assert_eq!(ok(&parts("https:", "evil.example", "", "/lockt"), page).unwrap_err().kind, ErrorKind::Config);
 }

@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use super::resources::*;
 use super::transport::Transport;
 use super::{from_js, to_js_error};
-use crate::api::{check_base_url, DEFAULT_BASE_URL};
+use crate::api::{decide_base_url, precheck_base_url, UrlParts, DEFAULT_BASE_URL};
 use crate::error::Error;
 
 /// Settings for a `LocktClient`.
@@ -27,8 +27,9 @@ pub struct LocktClientOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub api_key: Option<String>,
-    /// Default `https://cloudapi.lockt.com/api/v1`. Must be HTTPS, except for loopback hosts
-    /// (the sandbox); a path such as `/lockt` targets a same-origin proxy.
+    /// Default `https://cloudapi.lockt.com/api/v1`. Must be HTTPS, except for a loopback host
+    /// (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`: the sandbox); in a page, a path such
+    /// as `/lockt` targets a same-origin proxy. No query, fragment or backslash.
     #[serde(default)]
     #[tsify(optional)]
     pub base_url: Option<String>,
@@ -79,8 +80,9 @@ impl LocktClient {
             }
         }
         let options: LocktClientOptions = if options.is_undefined() || options.is_null() { LocktClientOptions::default() } else { from_js(options, "options")? };
-        let base_url = check_base_url(options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let proxied = base_url.starts_with('/');
+        let raw_base = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
+        let proxied = raw_base.starts_with('/');
+        let base_url = resolve_base_url(raw_base)?;
         let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let (api_user, api_key) = (text(options.api_user), text(options.api_key));
         if !proxied && (api_user.is_none() || api_key.is_none()) {
@@ -174,6 +176,39 @@ impl LocktClient {
     pub fn to_string_js(&self) -> String {
         format!("LocktClient({})", self.inner.transport.base_url)
     }
+}
+
+/// Checks a base URL with the runtime's own WHATWG `URL` parser, the one `fetch` uses. A path
+/// form (`/lockt`) is resolved against the page's base URL and must keep the page's origin;
+/// where there is no page (Node), it is refused.
+fn resolve_base_url(raw: &str) -> Result<String, Error> {
+    let text = precheck_base_url(raw)?;
+    let page = if text.starts_with('/') { Some(page_location()?) } else { None };
+    let url = match &page {
+        Some((base, _)) => web_sys::Url::new_with_base(text, base),
+        None => web_sys::Url::new(text),
+    }
+    .map_err(|_| Error::config("baseUrl must be an absolute https:// URL, such as https://cloudapi.lockt.com/api/v1"))?;
+    let parts = UrlParts {
+        protocol: url.protocol(),
+        userinfo: url.username() + &url.password(),
+        hostname: url.hostname(),
+        origin: url.origin(),
+        pathname: url.pathname(),
+    };
+    decide_base_url(&parts, page.as_ref().map(|(_, origin)| origin.as_str()))
+}
+
+/// The page's base URL (`document.baseURI`, else `location.href`) and origin, or a `config`
+/// error where there is no page.
+fn page_location() -> Result<(String, String), Error> {
+    let global = js_sys::global();
+    let get = |target: &JsValue, key: &str| Reflect::get(target, &key.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
+    let no_page = || Error::config("a path-form baseUrl needs a web page to resolve against: pass an absolute URL such as http://127.0.0.1:8080/api/v1");
+    let location = get(&global, "location").ok_or_else(no_page)?;
+    let origin = get(&location, "origin").and_then(|v| v.as_string()).filter(|o| o != "null").ok_or_else(no_page)?;
+    let base = get(&global, "document").and_then(|d| get(&d, "baseURI")).or_else(|| get(&location, "href")).and_then(|v| v.as_string()).ok_or_else(no_page)?;
+    Ok((base, origin))
 }
 
 fn is_header_value(v: &str) -> bool {

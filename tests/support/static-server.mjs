@@ -45,6 +45,7 @@ export function serveStatic(dir, { headers = {} } = {}) {
   return new Promise((resolve) => {
     server.listen(0, "127.0.0.1", () => {
       resolve({
+        server,
         url: `http://127.0.0.1:${server.address().port}/`,
         close: () =>
           new Promise((done) => {
