@@ -1,12 +1,14 @@
 // Proxy mode: examples/proxy.mjs in front of the sandbox. In Chromium, a page served by the
-// proxy lists users with `new LocktClient({ baseUrl: "/lockt" })` and no keys; no key ever
-// reaches the browser. In Node: the session is required, only the portal's methods and paths
-// pass (everything else 403), and the proxy never logs the key.
+// proxy (under its CSP) lists users with `new LocktClient({ baseUrl: "/lockt" })` and no keys;
+// no key ever reaches the browser. Over HTTP: sessions (random ids, logout, expiry, `__Host-`
+// behind HTTPS), the failed-login limit, only the portal's methods, paths and query keys pass,
+// 413 for big bodies, only JSON back from the API, nosniff everywhere, and no key in the log.
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { createProxy } from "../../examples/proxy.mjs";
 import { launchChromium, watchPage } from "../support/browser.mjs";
@@ -21,14 +23,18 @@ const USER = "proxyTestUser";
 let sb;
 let proxy;
 let origin;
+let session; // the cookie of a session on `proxy`
 let www;
 const logs = [];
+const closers = [];
 
+// The page's script is a file of its own: the proxy's CSP allows no inline script.
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <title>proxy mode</title>
 <pre id="out">loading</pre>
-<script type="module">
+<script type="module" src="page.js"></script>`;
+const PAGE_SCRIPT = `
   import { init, LocktClient } from "./lib/index.js";
   const out = document.getElementById("out");
   try {
@@ -42,7 +48,15 @@ const PAGE = `<!doctype html>
     window.result = { error: e.kind ?? "?", message: e.message };
   }
   out.textContent = JSON.stringify(window.result);
-</script>`;
+`;
+
+/** A proxy in front of the sandbox, listening on a free port; closed after the tests. */
+async function startProxy(options = {}) {
+  const server = createProxy({ apiUser: USER, apiKey: KEY, portalToken: TOKEN, baseUrl: sb.baseUrl, www, log: (line) => logs.push(line), ...options });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  closers.push(() => new Promise((resolve) => (server.close(resolve), server.closeAllConnections())));
+  return `http://127.0.0.1:${server.address().port}`;
+}
 
 before(async () => {
   sb = await startSandbox({ seed: "demo", args: ["--api-user", USER, "--api-key", KEY] });
@@ -50,30 +64,50 @@ before(async () => {
   // The package's browser build, as a page would ship it.
   cpSync(pkgDir, join(www, "lib"), { recursive: true });
   writeFileSync(join(www, "index.html"), PAGE);
-  proxy = createProxy({ apiUser: USER, apiKey: KEY, portalToken: TOKEN, baseUrl: sb.baseUrl, www, log: (line) => logs.push(line) });
-  await new Promise((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${proxy.address().port}`;
+  writeFileSync(join(www, "page.js"), PAGE_SCRIPT);
+  origin = await startProxy();
+  session = (await login(origin)).cookie;
 });
 
 after(async () => {
-  await new Promise((resolve) => (proxy ? (proxy.close(resolve), proxy.closeAllConnections()) : resolve()));
+  await Promise.all(closers.map((close) => close()));
   await sb?.stop();
   if (www) rmSync(www, { recursive: true, force: true });
 });
 
-const bearer = { authorization: `Bearer ${TOKEN}` };
+/** POST /session; `cookie` is the `name=value` of the session cookie it set, if any. */
+async function login(base, { token = TOKEN, headers = {} } = {}) {
+  const response = await fetch(`${base}/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ token }),
+  });
+  const text = await response.text();
+  const setCookie = response.headers.get("set-cookie") ?? "";
+  return { status: response.status, headers: Object.fromEntries(response.headers), text, setCookie, cookie: setCookie.split(";")[0] };
+}
 
-async function call(method, path, { headers = bearer, body } = {}) {
-  const response = await fetch(origin + path, {
+async function call(method, path, { base = origin, cookie = session, headers = {}, body } = {}) {
+  const response = await fetch(base + path, {
     method,
-    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    body: body === undefined || typeof body === "string" ? body : JSON.stringify(body),
     redirect: "manual",
   });
   return { status: response.status, headers: Object.fromEntries(response.headers), text: await response.text() };
 }
 
-test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users through the proxy", { timeout: 120_000 }, async () => {
+/** The proxy's own error answer: JSON in the API's error shape, never sniffed. */
+function assertJsonError(answer, status) {
+  assert.equal(answer.status, status, answer.text);
+  assert.match(answer.headers["content-type"], /^application\/json/);
+  assert.equal(answer.headers["x-content-type-options"], "nosniff");
+  assert.equal(typeof JSON.parse(answer.text).data.error, "string");
+}
+
+const requestsSince = async (count) => (await sb.admin.requests()).slice(count);
+
+test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users through the proxy, under its CSP", { timeout: 120_000 }, async () => {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -91,11 +125,15 @@ test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users t
     );
     // The caller's own session: the login sets an HttpOnly cookie.
     await page.goto(`${origin}/lib/package.json`);
-    const login = await page.evaluate(async (token) => (await fetch("/session", { method: "POST", body: JSON.stringify({ token }) })).status, TOKEN);
+    const login = await page.evaluate(
+      async (token) => (await fetch("/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) })).status,
+      TOKEN,
+    );
     assert.equal(login, 204);
     assert.equal(await page.evaluate(() => document.cookie), "", "the session cookie is HttpOnly");
 
-    await page.goto(`${origin}/`);
+    const html = await page.goto(`${origin}/`);
+    assert.match(html.headers()["content-security-policy"], /frame-ancestors 'none'/);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 60_000 }).catch((e) => {
       throw new Error(`${e.message}\n${problems.join("\n")}`);
     });
@@ -107,6 +145,11 @@ test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users t
     assert.equal(result.doorReport.notSent + result.doorReport.rejected, 1, JSON.stringify(result.doorReport));
     assert.equal(result.doorReport.stoppedBy?.kind ?? result.doorReport.records[0].status, "auth");
     assert.ok(!result.client.includes(KEY));
+    assert.deepEqual(
+      problems.filter((p) => !p.includes("/lockt/door")),
+      [],
+      "nothing else failed, and the CSP blocked nothing the page needs",
+    );
 
     // The sandbox got the keys, from the proxy.
     const requests = await sb.admin.requests();
@@ -128,14 +171,14 @@ test("in Chromium, LocktClient({ baseUrl: '/lockt' }) with no keys lists users t
 });
 
 test("the sample portal (www/) served by the proxy uses it by default: a session token, no keys", { timeout: 120_000 }, async () => {
-  const portal = createProxy({ apiUser: USER, apiKey: KEY, portalToken: TOKEN, baseUrl: sb.baseUrl, www: wwwDir, log: () => {} });
-  await new Promise((resolve) => portal.listen(0, "127.0.0.1", resolve));
+  const portal = await startProxy({ www: wwwDir, log: () => {} });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
+    const problems = watchPage(page);
     const seen = [];
     page.on("request", (r) => seen.push(JSON.stringify(r.headers())));
-    await page.goto(`http://127.0.0.1:${portal.address().port}/`);
+    await page.goto(`${portal}/`);
     await page.waitForFunction(() => document.querySelector("#base-url").value === "/lockt");
     assert.equal(await page.inputValue("#api-user"), "");
     assert.equal(await page.textContent("#api-key-label"), "Portal session token");
@@ -143,20 +186,170 @@ test("the sample portal (www/) served by the proxy uses it by default: a session
     await page.click("#connect");
     await page.waitForSelector("#users table tbody tr");
     assert.ok(!seen.some((h) => h.includes(KEY)), "no request from the page carries the key");
+    assert.deepEqual(problems, [], "the portal works under the proxy's CSP");
   } finally {
     await browser.close();
-    await new Promise((resolve) => (portal.close(resolve), portal.closeAllConnections()));
   }
 });
 
-test("the session token is required; a wrong one is refused", async () => {
-  assert.equal((await call("GET", "/lockt/user", { headers: {} })).status, 401);
-  assert.equal((await call("GET", "/lockt/user", { headers: { authorization: "Bearer wrong" } })).status, 401);
-  assert.equal((await call("GET", "/lockt/user", { headers: { cookie: "lockt_portal=wrong" } })).status, 401);
-  assert.equal((await call("POST", "/session", { headers: {}, body: { token: "wrong" } })).status, 401);
-  const ok = await call("GET", "/lockt/user", { headers: { cookie: `lockt_portal=${encodeURIComponent(TOKEN)}` } });
+test("a login gets a random session id in an HttpOnly cookie, never the portal token", async () => {
+  const first = await login(origin);
+  const second = await login(origin);
+  assert.equal(first.status, 204);
+  assert.match(first.setCookie, /^lockt_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict$/);
+  assert.notEqual(first.cookie, second.cookie);
+  assert.ok(!first.setCookie.includes(TOKEN) && !first.setCookie.includes(encodeURIComponent(TOKEN)));
+  assert.equal((await call("GET", "/lockt/door", { cookie: first.cookie })).status, 200);
+
+  assertJsonError(await call("GET", "/lockt/user", { cookie: "" }), 401);
+  assertJsonError(await call("GET", "/lockt/user", { cookie: "lockt_session=wrong" }), 401);
+  // The portal token itself is no session, as a cookie or as a bearer token.
+  assertJsonError(await call("GET", "/lockt/user", { cookie: `lockt_session=${encodeURIComponent(TOKEN)}` }), 401);
+  assertJsonError(await call("GET", "/lockt/user", { cookie: "", headers: { authorization: `Bearer ${TOKEN}` } }), 401);
+  // A session cookie is read under its own name only.
+  assertJsonError(await call("GET", "/lockt/user", { cookie: first.cookie.replace("lockt_session", "__Host-lockt_session") }), 401);
+
+  const wrong = await login(origin, { token: "wrong" });
+  assert.equal(wrong.status, 401);
+  assert.equal(wrong.setCookie, "");
+  const form = await fetch(`${origin}/session`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ token: TOKEN }) });
+  assert.equal(form.status, 415, "a cross-site form cannot log the browser in");
+  assert.equal(form.headers.get("set-cookie"), null);
+});
+
+test("logout ends the session: the old cookie is refused, other sessions go on", async () => {
+  const mine = (await login(origin)).cookie;
+  const other = (await login(origin)).cookie;
+  assert.equal((await call("GET", "/lockt/door", { cookie: mine })).status, 200);
+  const logout = await call("DELETE", "/session", { cookie: mine });
+  assert.equal(logout.status, 204);
+  assert.match(logout.headers["set-cookie"], /^lockt_session=; .*Max-Age=0/);
+  assertJsonError(await call("GET", "/lockt/door", { cookie: mine }), 401);
+  assert.equal((await call("GET", "/lockt/door", { cookie: other })).status, 200);
+});
+
+test("a session expires after its idle time, and at its maximum age even when in use", async () => {
+  const idle = await startProxy({ sessionIdleMs: 800 });
+  const cookie = (await login(idle)).cookie;
+  for (let i = 0; i < 2; i++) {
+    await sleep(500);
+    assert.equal((await call("GET", "/lockt/door", { base: idle, cookie })).status, 200, "each use keeps it alive");
+  }
+  await sleep(1100);
+  assertJsonError(await call("GET", "/lockt/door", { base: idle, cookie }), 401);
+
+  const short = await startProxy({ sessionMaxMs: 1000 });
+  const used = (await login(short)).cookie;
+  assert.equal((await call("GET", "/lockt/door", { base: short, cookie: used })).status, 200);
+  await sleep(1200);
+  assertJsonError(await call("GET", "/lockt/door", { base: short, cookie: used }), 401);
+});
+
+test("the 11th wrong login within a minute from one address gets 429 with Retry-After", async () => {
+  // Behind a trusted front, the client address is the one it appended to X-Forwarded-For.
+  const fronted = await startProxy({ trustForwarded: true });
+  const from = (address) => ({ headers: { "x-forwarded-for": `198.51.100.1, ${address}` } });
+  for (let i = 0; i < 10; i++) assert.equal((await login(fronted, { token: "wrong", ...from("203.0.113.7") })).status, 401, `attempt ${i + 1}`);
+  const eleventh = await login(fronted, { token: "wrong", ...from("203.0.113.7") });
+  assertJsonError(eleventh, 429);
+  const wait = Number(eleventh.headers["retry-after"]);
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After: ${wait}`);
+  assert.equal((await login(fronted, from("203.0.113.7"))).status, 429, "even the right token waits");
+  assert.equal((await login(fronted, from("203.0.113.8"))).status, 204, "other addresses are not held");
+  // Good logins do not count; parallel guesses all count.
+  for (let i = 0; i < 12; i++) assert.equal((await login(fronted, from("203.0.113.9"))).status, 204);
+  const parallel = await Promise.all(Array.from({ length: 20 }, () => login(fronted, { token: "wrong", ...from("203.0.113.10") })));
+  assert.deepEqual(
+    parallel.map((a) => a.status).sort(),
+    [...Array(10).fill(401), ...Array(10).fill(429)],
+  );
+
+  // Without a trusted front, X-Forwarded-For is the client's own text and changes nothing.
+  const direct = await startProxy();
+  for (let i = 0; i < 10; i++) assert.equal((await login(direct, { token: "wrong", ...from(`203.0.113.${i}`) })).status, 401);
+  assertJsonError(await login(direct, { token: "wrong", ...from("203.0.113.99") }), 429);
+});
+
+test("behind HTTPS the session cookie is __Host- and Secure", async () => {
+  const https = await startProxy({ https: true });
+  const secure = await login(https);
+  assert.match(secure.setCookie, /^__Host-lockt_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Secure$/);
+  assert.equal((await call("GET", "/lockt/door", { base: https, cookie: secure.cookie })).status, 200);
+  assert.equal((await call("GET", "/lockt/door", { base: https, cookie: secure.cookie.replace("__Host-", "") })).status, 401);
+
+  const fronted = await startProxy({ trustForwarded: true });
+  assert.match((await login(fronted, { headers: { "x-forwarded-proto": "https" } })).setCookie, /^__Host-lockt_session=.*; Secure$/);
+  assert.match((await login(fronted, { headers: { "x-forwarded-proto": "http" } })).setCookie, /^lockt_session=.*SameSite=Strict$/);
+  // Not behind a trusted front: the header is ignored.
+  assert.match((await login(origin, { headers: { "x-forwarded-proto": "https" } })).setCookie, /^lockt_session=.*SameSite=Strict$/);
+});
+
+test("a body over 8 MiB gets a 413 answer, and nothing reaches the API", async () => {
+  const before = (await sb.admin.requests()).length;
+  const big = JSON.stringify({ users: [{ first_name: "x".repeat(9 * 1024 * 1024) }] });
+  assertJsonError(await call("POST", "/lockt/user", { body: big }), 413);
+  // Streamed, without a Content-Length.
+  let sent = 0;
+  const stream = new ReadableStream({
+    pull(controller) {
+      if (sent++ < 9) controller.enqueue(new Uint8Array(1024 * 1024).fill(32));
+      else controller.close();
+    },
+  });
+  const streamed = await fetch(`${origin}/lockt/user`, { method: "POST", headers: { cookie: session, "content-type": "application/json" }, body: stream, duplex: "half" });
+  assertJsonError({ status: streamed.status, headers: Object.fromEntries(streamed.headers), text: await streamed.text() }, 413);
+  assertJsonError(await call("POST", "/session", { cookie: "", body: JSON.stringify({ token: TOKEN, pad: "x".repeat(10_000) }) }), 413);
+  assert.deepEqual(await requestsSince(before), []);
+  assert.equal((await call("GET", "/lockt/door")).status, 200, "the proxy goes on");
+});
+
+test("only JSON comes back from the API: an upstream text/html answer becomes a JSON 502, with nosniff", async () => {
+  const onGetUsers = { match: { method: "GET", path: "/api/v1/user" } };
+  await sb.admin.faults([{ ...onGetUsers, kind: "status", status: 502 }]);
+  const page = await call("GET", "/lockt/user");
+  assertJsonError(page, 502);
+  assert.ok(!page.text.includes("<h1>"), page.text);
+  await sb.admin.faults([{ ...onGetUsers, kind: "content_type", content_type: "text/html" }]);
+  assertJsonError(await call("GET", "/lockt/user"), 502);
+  await sb.admin.faults([{ ...onGetUsers, kind: "status", status: 503, content_type: "text/plain", body: "busy" }]);
+  assertJsonError(await call("GET", "/lockt/user"), 502);
+  // JSON passes as it came.
+  const ok = await call("GET", "/lockt/user?id=1693");
   assert.equal(ok.status, 200);
-  assert.ok(JSON.parse(ok.text).data.length > 500);
+  assert.match(ok.headers["content-type"], /^application\/json/);
+  assert.equal(ok.headers["x-content-type-options"], "nosniff");
+  assert.equal(JSON.parse(ok.text).data[0].id, 1693);
+});
+
+test("only the known query keys of a GET go upstream, and no query on a write", async () => {
+  const before = (await sb.admin.requests()).length;
+  const keyQuery = `apikey=${KEY}&apiuser=${USER}`;
+  assert.equal((await call("GET", `/lockt/user?${keyQuery}&id=1693&ID=1&idnum=EMP-00001&id=1690`)).status, 200);
+  assert.equal((await call("GET", `/lockt/events?id=5&limit=3&${keyQuery}`)).status, 200);
+  assert.equal((await call("GET", `/lockt/door?${keyQuery}`)).status, 200);
+  assert.equal((await call("POST", `/lockt/user?${keyQuery}&update_existing=true`, { body: { users: [{ first_name: "Query", last_name: "Less" }] } })).status, 200);
+  assert.equal((await call("POST", `/lockt/uservalidate?${keyQuery}`, { body: { users: [{ first_name: "Query" }] } })).status, 200);
+  const seen = await requestsSince(before);
+  assert.deepEqual(
+    seen.map((r) => `${r.method} ${r.path}?${r.query}`),
+    ["GET /api/v1/user?id=1693&idnum=EMP-00001", "GET /api/v1/events?id=5", "GET /api/v1/door?", "POST /api/v1/user?", "POST /api/v1/uservalidate?"],
+  );
+});
+
+test("nosniff on everything; the HTML has a CSP with frame-ancestors 'none'", async () => {
+  const html = await call("GET", "/", { cookie: "" });
+  assert.equal(html.status, 200);
+  const csp = html.headers["content-security-policy"];
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+  assert.match(csp, /connect-src 'self'(;|$)/);
+  for (const answer of [html, await call("GET", "/page.js", { cookie: "" }), await call("GET", "/lib/package.json", { cookie: "" }), await call("GET", "/lockt/door")]) {
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers["x-content-type-options"], "nosniff");
+  }
+  assertJsonError(await call("GET", "/nothing-here", { cookie: "" }), 404);
+  assertJsonError(await call("PUT", "/", { cookie: "" }), 405);
+  assertJsonError(await call("POST", "/lockt/door", { body: { doors: [] } }), 403);
 });
 
 test("only the portal's methods and paths pass; everything else is 403", async () => {
@@ -193,24 +386,20 @@ test("only the portal's methods and paths pass; everything else is 403", async (
   assert.equal((await call("GET", "/lockt/%2e%2e/__admin/requests")).status, 404);
   assert.equal((await sb.admin.requests()).length, before, "nothing refused reached the API");
   // A cross-site form post cannot use the cookie's session to write.
-  const form = await fetch(`${origin}/lockt/user`, {
-    method: "POST",
-    headers: { cookie: `lockt_portal=${encodeURIComponent(TOKEN)}`, "content-type": "text/plain" },
-    body: '{"users":[{"first_name":"csrf"}]}',
-  });
+  const form = await call("POST", "/lockt/user", { headers: { "content-type": "text/plain" }, body: '{"users":[{"first_name":"csrf"}]}' });
   assert.equal(form.status, 415);
   // Static files cannot escape the served directory.
-  assert.notEqual((await call("GET", "/../package.json", { headers: {} })).status, 200);
-  assert.equal((await call("GET", "/%2e%2e/%2e%2e/etc/passwd", { headers: {} })).status, 404);
-  assert.equal((await call("GET", "/..%2f..%2fetc%2fpasswd", { headers: {} })).status, 403);
+  assert.notEqual((await call("GET", "/../package.json", { cookie: "" })).status, 200);
+  assert.equal((await call("GET", "/%2e%2e/%2e%2e/etc/passwd", { cookie: "" })).status, 404);
+  assert.equal((await call("GET", "/..%2f..%2fetc%2fpasswd", { cookie: "" })).status, 403);
 });
 
-test("no key in the proxy's answers or its log", async () => {
+test("no key, token or session id in the proxy's answers or its log", async () => {
   const answers = [
     await call("GET", "/lockt/user"),
     await call("GET", "/lockt/door"),
     await call("POST", "/lockt/door", { body: { doors: [] } }),
-    await call("GET", "/lockt/user", { headers: {} }),
+    await call("GET", "/lockt/user", { cookie: "" }),
   ];
   for (const a of answers) {
     assert.ok(!JSON.stringify(a).includes(KEY));
@@ -218,5 +407,6 @@ test("no key in the proxy's answers or its log", async () => {
   }
   assert.ok(logs.length > 10);
   assert.ok(logs.some((l) => l.startsWith("GET /lockt/user 200")), logs.slice(0, 5).join("\n"));
-  for (const line of logs) assert.ok(!line.includes(KEY) && !line.includes(TOKEN), line);
+  const sessionId = session.split("=")[1];
+  for (const line of logs) assert.ok(!line.includes(KEY) && !line.includes(TOKEN) && !line.includes(sessionId), line);
 });
