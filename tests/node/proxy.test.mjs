@@ -192,6 +192,29 @@ test("the sample portal (www/) served by the proxy uses it by default: a session
   }
 });
 
+test("the portal opened with ?proxy=/%5C127.0.0.1:PORT/api/v1 behind the proxy talks only to its own origin", { timeout: 120_000 }, async () => {
+  const portal = await startProxy({ www: wwwDir, log: () => {} });
+  const before = (await sb.admin.requests()).length;
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const elsewhere = [];
+    page.on("request", (r) => {
+      const url = new URL(r.url());
+      if (url.protocol !== "data:" && url.origin !== portal) elsewhere.push(r.url());
+    });
+    await page.goto(`${portal}/?proxy=/%5C127.0.0.1:${new URL(sb.origin).port}/api/v1`);
+    await page.fill("#api-key", TOKEN);
+    await page.click("#connect");
+    await page.waitForSelector("#users table tbody tr, #connection-error:not([hidden])");
+    assert.deepEqual(elsewhere, []);
+    const direct = (await requestsSince(before)).filter((r) => r.apiuser !== USER);
+    assert.deepEqual(direct, [], "every API request came through the proxy");
+  } finally {
+    await browser.close();
+  }
+});
+
 test("a login gets a random session id in an HttpOnly cookie, never the portal token", async () => {
   const first = await login(origin);
   const second = await login(origin);
