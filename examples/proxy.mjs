@@ -17,8 +17,8 @@
 //   kept in this process and sent back as an HttpOnly, SameSite=Strict cookie; the cookie never
 //   holds the credentials. A session ends after `sessionIdleMs` without use (default 30 min),
 //   after `sessionMaxMs` in any case (default 12 h), or at `DELETE /session` (logout);
-// - counts failed logins per client address: after 10 within a minute, `POST /session` answers
-//   429 with `Retry-After` until the oldest failure is a minute old;
+// - counts failed logins per client address (IPv6: per /64): after 10 within a minute,
+//   `POST /session` answers 429 with `Retry-After` until the oldest failure is a minute old;
 // - allows only what the portal needs: GET of the list endpoints, POST /lockt/user and POST
 //   /lockt/uservalidate; every other method or path is a 403. Only the documented query keys
 //   go upstream (`id` and `idnum` for /user, `id` for /events), and writes go without a query;
@@ -130,8 +130,8 @@ export function createProxy({
 
   /** Did this request reach the front over HTTPS? */
   const secure = (req) => https || (trustForwarded && lastListItem(req.headers["x-forwarded-proto"]).toLowerCase() === "https");
-  /** The client's address: the socket's peer, or the one the trusted front appended. */
-  const clientAddress = (req) => (trustForwarded && lastListItem(req.headers["x-forwarded-for"])) || req.socket.remoteAddress;
+  /** The client's address (IPv6: its /64): the socket's peer, or the one the trusted front appended. */
+  const clientAddress = (req) => limitKey((trustForwarded && lastListItem(req.headers["x-forwarded-for"])) || req.socket.remoteAddress);
   /** `__Host-` binds the cookie to this exact origin; browsers take it only with Secure. */
   const cookieName = (req) => (secure(req) ? "__Host-lockt_session" : "lockt_session");
   const sessionId = (req) => cookies(req.headers.cookie)[cookieName(req)];
@@ -304,6 +304,21 @@ function loginLimiter({ max, windowMs }) {
       if (times?.length === 0) attempts.delete(address);
     },
   };
+}
+
+/**
+ * What failed logins are counted under: an IPv4 address, or the /64 of an IPv6 one (a
+ * client usually holds a whole /64).
+ */
+function limitKey(address = "") {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1];
+  if (!address.includes(":")) return address;
+  const [head, tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = tail === undefined ? left : [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(":")}::/64`;
 }
 
 /** The query keys in `allowed`, first occurrence each, as sent; "" when none. */

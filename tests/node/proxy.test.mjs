@@ -279,6 +279,10 @@ test("the 11th wrong login within a minute from one address gets 429 with Retry-
   assert.ok(wait >= 1 && wait <= 60, `Retry-After: ${wait}`);
   assert.equal((await login(fronted, from("203.0.113.7"))).status, 429, "even the right token waits");
   assert.equal((await login(fronted, from("203.0.113.8"))).status, 204, "other addresses are not held");
+  // IPv6 clients count per /64.
+  for (let i = 0; i < 10; i++) assert.equal((await login(fronted, { token: "wrong", ...from(`2001:db8:0:7::${i + 1}`) })).status, 401);
+  assert.equal((await login(fronted, from("2001:0db8:0000:0007:ffff::1"))).status, 429);
+  assert.equal((await login(fronted, from("2001:db8:0:8::1"))).status, 204);
   // Good logins do not count; parallel guesses all count.
   for (let i = 0; i < 12; i++) assert.equal((await login(fronted, from("203.0.113.9"))).status, 204);
   const parallel = await Promise.all(Array.from({ length: 20 }, () => login(fronted, { token: "wrong", ...from("203.0.113.10") })));
