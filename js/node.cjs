@@ -6,6 +6,7 @@ const core = require("./node/lockt_secureaccess.js");
 const { makeGuard } = require("./guard.cjs");
 const { LocktError, LOCKT_ERROR_KINDS } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
+const { makeValidators } = require("./validators.cjs");
 
 const guard = makeGuard(core, LocktError);
 guard.register();
@@ -19,6 +20,8 @@ function init() {
   return ready;
 }
 
-const { userSchema, fobSchema, doorSchema } = makeSchemas(guarded);
+// The offline validators (validators.js walks the records; the rules are the core's).
+const validators = makeValidators(guarded, LocktError);
+const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 
-module.exports = { ...core, ...guarded, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };
+module.exports = { ...core, ...guarded, ...validators, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };

@@ -68,7 +68,7 @@ await step("wasm-opt -Oz", async () => {
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js"]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js"]) {
     copy(file);
   }
   // CommonJS twins of the error class and its types, derived from the ESM file.
@@ -76,6 +76,7 @@ await step("package files", () => {
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
   writeFileSync(join(pkg, "schemas.cjs"), toCommonJs(readFileSync(join(root, "js/schemas.js"), "utf8"), "schemas.js"));
   writeFileSync(join(pkg, "guard.cjs"), toCommonJs(readFileSync(join(root, "js/guard.js"), "utf8"), "guard.js"));
+  writeFileSync(join(pkg, "validators.cjs"), toCommonJs(readFileSync(join(root, "js/validators.js"), "utf8"), "validators.js"));
   copy("schemas.d.ts");
   writeFileSync(join(pkg, "schemas.d.cts"), readFileSync(join(root, "js/schemas.d.ts"), "utf8").replace("./web/", "./node/"));
   // The nodejs build is CommonJS inside a "type": "module" package.
@@ -89,7 +90,7 @@ await step("package files", () => {
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -162,6 +163,8 @@ function packageJson() {
       "schemas.d.cts",
       "guard.js",
       "guard.cjs",
+      "validators.js",
+      "validators.cjs",
       "web/",
       "node/",
     ],

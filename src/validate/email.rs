@@ -31,7 +31,7 @@ pub fn is_valid_email(s: &str) -> bool {
 /// leading and trailing ASCII whitespace (tab, LF, FF, CR, space).
 pub fn sanitize_email(s: &str) -> Cow<'_, str> {
     let is_html_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0C' | '\r');
-    if s.contains(['\r', '\n']) {
+    if s.bytes().any(|b| b == b'\r' || b == b'\n') {
         let kept: String = s.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
         Cow::Owned(kept.trim_matches(is_html_space).to_owned())
     } else {

@@ -6,11 +6,11 @@
 //! ("clear this field") and skips the format rules, except for ids, where it means absent.
 
 use std::borrow::Cow;
-
-use serde_json::{Map, Value};
+use std::cell::Cell;
 
 use super::datetime::normalize_time;
 use super::email::{is_valid_email, sanitize_email, EMAIL_MAX_LEN};
+use super::input::{Input, LevelEntry, Levels, Opaque, RecordView};
 use super::{Issue, IssueCode};
 use crate::model::AccessLevelInput;
 
@@ -18,30 +18,83 @@ use crate::model::AccessLevelInput;
 const SHOWN_MAX: usize = 64;
 
 /// One record being validated: its fields, and the issues and warnings found so far.
-pub(super) struct Fields<'a> {
+pub(crate) struct Fields<'v, 'a> {
     /// The record.
-    map: &'a Map<String, Value>,
+    record: &'v RecordView<'a>,
     /// The known fields, in order.
     order: &'static [&'static str],
     /// The issues found so far.
     issues: Vec<Issue>,
     /// The warnings (dropped fields) found so far.
     warnings: Vec<Issue>,
+    /// Where the wire form differs from the input: (field position, wire value).
+    patches: Vec<(usize, Patch<'a>)>,
+    /// The last field name looked up (its address and length) and its position: each rule
+    /// asks for the same field several times in a row.
+    last_slot: Cell<(usize, usize, Option<usize>)>,
 }
 
-impl<'a> Fields<'a> {
-    /// Starts on `map`, whose known fields are `order`; other keys become warnings.
-    pub(super) fn new(map: &'a Map<String, Value>, order: &'static [&'static str]) -> Self {
-        let warnings = map
-            .keys()
-            .filter(|k| !order.contains(&k.as_str()))
-            .map(|k| unknown(k, k))
-            .collect();
+/// A wire value that differs from the caller's, for rebuilding the record on the JS side.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Patch<'a> {
+    /// The field is left out of the wire form.
+    Drop,
+    /// Text.
+    Text(Cow<'a, str>),
+    /// A number (an id).
+    Number(u64),
+    /// Access levels.
+    Levels(Vec<AccessLevelInput>),
+}
+
+impl<'v, 'a> Fields<'v, 'a> {
+    /// Starts on `record`, whose known fields are `order`; other keys become warnings.
+    pub(super) fn new(record: &'v RecordView<'a>, order: &'static [&'static str]) -> Self {
+        let warnings = record.unknown.iter().map(|k| unknown(k, k)).collect();
         Fields {
-            map,
+            record,
             order,
             issues: Vec::new(),
             warnings,
+            patches: Vec::new(),
+            last_slot: Cell::new((0, 0, None)),
+        }
+    }
+
+    /// The fields whose wire value differs from the input (valid records only mean anything).
+    pub(super) fn take_patches(&mut self) -> Vec<(usize, Patch<'a>)> {
+        std::mem::take(&mut self.patches)
+    }
+
+    /// Notes a text wire value: a patch unless the caller gave exactly this text.
+    pub(super) fn keep_text(&mut self, field: &str, out: Option<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+        let same = match (self.value(field), &out) {
+            (None, None) => true,
+            (Some(Input::Text(given)), Some(out)) => given.as_ref() == out.as_ref(),
+            _ => false,
+        };
+        if !same {
+            self.patch(field, out.clone().map_or(Patch::Drop, Patch::Text));
+        }
+        out
+    }
+
+    /// Notes a numeric wire value (an id): a patch unless the caller gave this number.
+    pub(super) fn keep_number(&mut self, field: &str, out: Option<u64>) -> Option<u64> {
+        let same = match (self.value(field), out) {
+            (None, None) => true,
+            (Some(Input::Number(given)), Some(out)) => positive(given) == Some(out),
+            _ => false,
+        };
+        if !same {
+            self.patch(field, out.map_or(Patch::Drop, Patch::Number));
+        }
+        out
+    }
+
+    fn patch(&mut self, field: &str, patch: Patch<'a>) {
+        if let Some(slot) = self.slot(field) {
+            self.patches.push((slot, patch));
         }
     }
 
@@ -69,20 +122,21 @@ impl<'a> Fields<'a> {
     /// Whether the caller gave the field a value: not absent, `null` or blank text.
     pub(super) fn has(&self, field: &str) -> bool {
         match self.value(field) {
-            Some(Value::String(s)) => !s.trim().is_empty(),
+            Some(Input::Text(s)) => !s.trim().is_empty(),
             Some(_) => true,
             None => false,
         }
     }
 
     /// Free text up to `max` characters, without control characters; numbers too if `numbers`.
-    pub(super) fn text(&mut self, field: &str, max: usize, numbers: bool) -> Option<String> {
-        let value = self.raw(field, numbers)?;
-        let value = value.trim();
+    pub(super) fn text(&mut self, field: &str, max: usize, numbers: bool) -> Option<Cow<'a, str>> {
+        let raw = self.raw(field, numbers)?;
+        let value = raw.trim();
         if self.too_long(field, value, max) {
             return None;
         }
-        if value.chars().any(char::is_control) {
+        let printable_ascii = value.bytes().all(|b| (0x20..0x7f).contains(&b));
+        if !printable_ascii && value.chars().any(char::is_control) {
             self.push(
                 field,
                 IssueCode::ControlCharacter,
@@ -90,13 +144,13 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        Some(value.to_owned())
+        self.keep_text(field, Some(trimmed(raw)))
     }
 
     /// Digit text up to `max` digits (`card_num`, `pin`); a number is taken in decimal form.
-    pub(super) fn digits(&mut self, field: &str, max: usize) -> Option<String> {
-        let value = self.raw(field, true)?;
-        let value = value.trim();
+    pub(super) fn digits(&mut self, field: &str, max: usize) -> Option<Cow<'a, str>> {
+        let raw = self.raw(field, true)?;
+        let value = raw.trim();
         if self.too_long(field, value, max) {
             return None;
         }
@@ -108,13 +162,13 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        Some(value.to_owned())
+        self.keep_text(field, Some(trimmed(raw)))
     }
 
     /// A phone number: digits, spaces and `+ - ( ) .`, with at least one digit.
-    pub(super) fn phone(&mut self, field: &str, max: usize) -> Option<String> {
-        let value = self.raw(field, true)?;
-        let value = value.trim();
+    pub(super) fn phone(&mut self, field: &str, max: usize) -> Option<Cow<'a, str>> {
+        let raw = self.raw(field, true)?;
+        let value = raw.trim();
         if self.too_long(field, value, max) {
             return None;
         }
@@ -130,13 +184,13 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        Some(value.to_owned())
+        self.keep_text(field, Some(trimmed(raw)))
     }
 
     /// An email address: sanitized as `<input type=email>` does, then the WHATWG rule.
-    pub(super) fn email(&mut self, field: &str) -> Option<String> {
+    pub(super) fn email(&mut self, field: &str) -> Option<Cow<'a, str>> {
         let raw = self.raw(field, false)?;
-        let value = sanitize_email(&raw);
+        let value = map_cow(raw, sanitize_email);
         if self.too_long(field, &value, EMAIL_MAX_LEN) {
             return None;
         }
@@ -148,7 +202,7 @@ impl<'a> Fields<'a> {
             );
             return None;
         }
-        Some(value.into_owned())
+        self.keep_text(field, Some(value))
     }
 
     /// A system id: a positive integer or its digit text; blank is absent.
@@ -170,12 +224,20 @@ impl<'a> Fields<'a> {
     }
 
     /// A timestamp in the wire form, or `""` when the caller gave blank text.
-    pub(super) fn date(&mut self, field: &str) -> Option<String> {
-        let value = self.raw(field, false)?;
-        match normalize_time(&value) {
-            Ok(time) => Some(time.unwrap_or_default()),
+    pub(super) fn date(&mut self, field: &str) -> Option<Cow<'a, str>> {
+        let raw = self.raw(field, false)?;
+        match normalize_time(&raw) {
+            Ok(time) => {
+                let out = match time {
+                    None => Cow::Borrowed(""),
+                    // Already the wire form: keep the caller's text, trimmed.
+                    Some(Cow::Borrowed(_)) => trimmed(raw),
+                    Some(Cow::Owned(wire)) => Cow::Owned(wire),
+                };
+                self.keep_text(field, Some(out))
+            }
             Err(()) => {
-                let message = format!("Invalid date found: {field}: {}", shown(value.trim()));
+                let message = format!("Invalid date found: {field}: {}", shown(raw.trim()));
                 self.push(field, IssueCode::InvalidDate, message);
                 None
             }
@@ -183,7 +245,7 @@ impl<'a> Fields<'a> {
     }
 
     /// Flags `access_effective` when it is after `access_expires` (both set).
-    pub(super) fn date_order(&mut self, effective: &Option<String>, expires: &Option<String>) {
+    pub(super) fn date_order(&mut self, effective: &Option<Cow<'a, str>>, expires: &Option<Cow<'a, str>>) {
         if let (Some(from), Some(to)) = (effective, expires) {
             // The wire form sorts as text.
             if !from.is_empty() && !to.is_empty() && from > to {
@@ -194,60 +256,71 @@ impl<'a> Fields<'a> {
     }
 
     /// An option: a boolean or `"true"`/`"false"` in any case, sent as `"true"`/`"false"`.
-    pub(super) fn flag(&mut self, field: &str) -> Option<String> {
-        let flag = match self.value(field)? {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) if s.trim().is_empty() => return None,
-            Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
-            Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
+    pub(super) fn flag(&mut self, field: &str) -> Option<Cow<'a, str>> {
+        let value = self.value(field)?;
+        let flag = match value {
+            Input::Bool(b) => Some(*b),
+            Input::Text(s) if s.trim().is_empty() => return self.keep_text(field, None),
+            Input::Text(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
+            Input::Text(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
             _ => None,
         };
         if flag.is_none() {
-            let message = format!(
-                "{field} must be true or false: {}",
-                shown_value(self.value(field))
-            );
+            let message = format!("{field} must be true or false: {}", shown_input(value));
             self.push(field, IssueCode::InvalidBoolean, message);
         }
-        flag.map(|b| b.to_string())
+        let out = flag.map(|b| Cow::Borrowed(if b { "true" } else { "false" }));
+        self.keep_text(field, out)
     }
 
     /// Access levels: `{id}`, `{name}`, a bare id or a bare name each; repeats dropped.
     pub(super) fn accesslevels(&mut self, field: &str) -> Option<Vec<AccessLevelInput>> {
-        let Value::Array(entries) = self.value(field)? else {
-            self.push(
-                field,
-                IssueCode::InvalidType,
-                format!("{field} must be a list of access levels"),
-            );
-            return None;
+        let record = self.record;
+        let entries = match &record.levels {
+            Levels::Absent => return None,
+            Levels::List(entries) => entries,
+            Levels::Other => {
+                self.push(
+                    field,
+                    IssueCode::InvalidType,
+                    format!("{field} must be a list of access levels"),
+                );
+                return None;
+            }
         };
         let mut levels: Vec<AccessLevelInput> = Vec::new();
         let mut ok = true;
+        let mut same = true;
         for (i, entry) in entries.iter().enumerate() {
             match self.level(field, i, entry) {
-                Some(level) if !levels.contains(&level) => levels.push(level),
-                Some(_) => {}
+                Some(level) if !levels.contains(&level) => {
+                    same &= entry.is_wire_form_of(&level);
+                    levels.push(level);
+                }
+                Some(_) => same = false,
                 None => ok = false,
             }
+        }
+        if ok && !same {
+            self.patch(field, Patch::Levels(levels.clone()));
         }
         ok.then_some(levels)
     }
 
     /// One access level entry, or `None` after recording its issue.
-    fn level(&mut self, field: &str, i: usize, entry: &Value) -> Option<AccessLevelInput> {
+    fn level(&mut self, field: &str, i: usize, entry: &LevelEntry<'a>) -> Option<AccessLevelInput> {
         let (id, name) = match entry {
-            Value::Object(o) => {
-                self.unknown_level_keys(field, i, o);
-                (o.get("id").filter(|v| !v.is_null()), o.get("name"))
+            LevelEntry::Object { id, name, unknown, .. } => {
+                self.unknown_level_keys(field, i, unknown);
+                (Some(id).filter(|v| **v != Input::Absent), Some(name))
             }
-            Value::Number(_) => (Some(entry), None),
-            Value::String(_) => (None, Some(entry)),
-            _ => (None, None),
+            LevelEntry::Value(v @ Input::Number(_)) => (Some(v), None),
+            LevelEntry::Value(v @ Input::Text(_)) => (None, Some(v)),
+            LevelEntry::Value(_) => (None, None),
         };
         match (id, name) {
             (Some(id), _) => self.level_id(field, i, id),
-            (None, Some(Value::String(n))) if !n.trim().is_empty() => Some(AccessLevelInput {
+            (None, Some(Input::Text(n))) if !n.trim().is_empty() => Some(AccessLevelInput {
                 id: None,
                 name: Some(n.trim().to_owned()),
             }),
@@ -260,11 +333,11 @@ impl<'a> Fields<'a> {
     }
 
     /// The id of an access level entry: a positive integer or its digit text.
-    fn level_id(&mut self, field: &str, i: usize, id: &Value) -> Option<AccessLevelInput> {
+    fn level_id(&mut self, field: &str, i: usize, id: &Input<'a>) -> Option<AccessLevelInput> {
         let text = match id {
-            Value::Number(n) => Cow::Owned(crate::model::number_text(n)),
-            Value::String(s) => Cow::Borrowed(s.trim()),
-            other => Cow::Owned(shown_value(Some(other))),
+            Input::Number(n) => Cow::Borrowed(n.as_ref()),
+            Input::Text(s) => Cow::Borrowed(s.trim()),
+            other => Cow::Owned(shown_input(other)),
         };
         let id = positive(&text);
         if id.is_none() {
@@ -281,23 +354,37 @@ impl<'a> Fields<'a> {
     }
 
     /// Warns about keys of an access level entry other than `id` and `name`.
-    fn unknown_level_keys(&mut self, field: &str, i: usize, entry: &Map<String, Value>) {
-        for key in entry.keys().filter(|k| *k != "id" && *k != "name") {
+    fn unknown_level_keys(&mut self, field: &str, i: usize, keys: &[Cow<'a, str>]) {
+        for key in keys {
             self.warnings
                 .push(unknown(field, &format!("{field}[{i}].{key}")));
         }
     }
 
     /// The field's value, `null` counting as absent.
-    fn value(&self, field: &str) -> Option<&'a Value> {
-        self.map.get(field).filter(|v| !v.is_null())
+    fn slot(&self, field: &str) -> Option<usize> {
+        let (address, len, slot) = self.last_slot.get();
+        if address == field.as_ptr() as usize && len == field.len() {
+            return slot;
+        }
+        // The rules name fields with the same literals as the field lists, which the
+        // compiler usually merges: compare addresses before text.
+        let slot = (self.order.iter().position(|f| f.as_ptr() == field.as_ptr() && f.len() == field.len()))
+            .or_else(|| self.order.iter().position(|f| *f == field));
+        self.last_slot.set((field.as_ptr() as usize, field.len(), slot));
+        slot
+    }
+
+    fn value(&self, field: &str) -> Option<&'v Input<'a>> {
+        let slot = self.slot(field)?;
+        self.record.values.get(slot).filter(|v| **v != Input::Absent)
     }
 
     /// The field as text: a string as given, or a number in decimal form when `numbers`.
     fn raw(&mut self, field: &str, numbers: bool) -> Option<Cow<'a, str>> {
         match self.value(field)? {
-            Value::String(s) => Some(Cow::Borrowed(s.as_str())),
-            Value::Number(n) if numbers => Some(Cow::Owned(crate::model::number_text(n))),
+            Input::Text(s) => Some(s.clone()),
+            Input::Number(n) if numbers => Some(n.clone()),
             _ => {
                 let kind = if numbers { "text or a number" } else { "text" };
                 self.push(
@@ -312,12 +399,29 @@ impl<'a> Fields<'a> {
 
     /// Records a `TooLong` issue when `value` has more than `max` characters.
     fn too_long(&mut self, field: &str, value: &str, max: usize) -> bool {
+        // A character takes at least one byte.
+        if value.len() <= max {
+            return false;
+        }
         let len = value.chars().count();
         if len > max {
             let message = format!("{field} is too long: {len} characters, at most {max}");
             self.push(field, IssueCode::TooLong, message);
         }
         len > max
+    }
+}
+
+/// `text` without surrounding whitespace, borrowed where `text` was.
+fn trimmed(text: Cow<'_, str>) -> Cow<'_, str> {
+    map_cow(text, |s| Cow::Borrowed(s.trim()))
+}
+
+/// `f` applied to `text`, borrowing from the caller's text where `f` borrows.
+fn map_cow<'a>(text: Cow<'a, str>, f: impl for<'x> Fn(&'x str) -> Cow<'x, str>) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(s) => f(s),
+        Cow::Owned(s) => Cow::Owned(f(&s).into_owned()),
     }
 }
 
@@ -339,14 +443,15 @@ pub(crate) fn shown(value: &str) -> Cow<'_, str> {
     }
 }
 
-/// A JSON value for a message: strings unquoted, others in JSON form, cut short.
-fn shown_value(value: Option<&Value>) -> String {
+/// A value for a message: text unquoted, numbers and booleans in JSON form, cut short.
+fn shown_input(value: &Input<'_>) -> String {
     match value {
-        Some(Value::String(s)) => shown(s).into_owned(),
-        Some(Value::Array(_)) => "a list".to_owned(),
-        Some(Value::Object(_)) => "an object".to_owned(),
-        Some(v) => v.to_string(),
-        None => String::new(),
+        Input::Text(s) => shown(s).into_owned(),
+        Input::Number(n) => n.to_string(),
+        Input::Bool(b) => if *b { "true" } else { "false" }.to_owned(),
+        Input::Opaque(Opaque::List) => "a list".to_owned(),
+        Input::Opaque(Opaque::Object) => "an object".to_owned(),
+        Input::Absent => "null".to_owned(),
     }
 }
 

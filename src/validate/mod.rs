@@ -29,9 +29,12 @@
 mod datetime;
 mod email;
 mod fields;
+pub(crate) mod input;
 mod records;
+pub(crate) mod tape;
 mod wire;
 
+use std::borrow::Cow;
 use std::collections::hash_map::{Entry, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -44,7 +47,8 @@ pub use email::{is_valid_email, sanitize_email, EMAIL_MAX_LEN};
 pub use wire::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 
 pub(crate) use fields::shown;
-use fields::Fields;
+use fields::{Fields, Patch};
+use input::RecordView;
 use records::UniqueKey;
 pub(crate) use records::USER_FIELDS;
 
@@ -93,6 +97,28 @@ pub enum IssueCode {
     UnknownField,
 }
 
+impl IssueCode {
+    /// The code's name on the wire (`not_numeric`), as serde writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssueCode::Required => "required",
+            IssueCode::NotAnObject => "not_an_object",
+            IssueCode::InvalidType => "invalid_type",
+            IssueCode::NotNumeric => "not_numeric",
+            IssueCode::NotPositiveInteger => "not_positive_integer",
+            IssueCode::InvalidEmail => "invalid_email",
+            IssueCode::InvalidDate => "invalid_date",
+            IssueCode::DateOrder => "date_order",
+            IssueCode::TooLong => "too_long",
+            IssueCode::InvalidPhone => "invalid_phone",
+            IssueCode::ControlCharacter => "control_character",
+            IssueCode::InvalidBoolean => "invalid_boolean",
+            IssueCode::Duplicate => "duplicate",
+            IssueCode::UnknownField => "unknown_field",
+        }
+    }
+}
+
 /// A record that failed validation, with all of its issues.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct InvalidRecord {
@@ -129,26 +155,46 @@ pub struct Validation<W> {
     pub warnings: Vec<Warning>,
 }
 
-/// How to validate one record type.
-struct Kind<W> {
+/// How to validate one record type: its known fields, its rules, and the values that must
+/// not repeat within one input.
+pub(crate) trait Kind {
+    /// The wire form, borrowing the caller's text where it is kept as given.
+    type Wire<'a>;
     /// The known fields, in order.
-    fields: &'static [&'static str],
+    const FIELDS: &'static [&'static str];
     /// The per-record rules, producing the wire form.
-    check: fn(&mut Fields) -> W,
-    /// The values that must not repeat within one input.
-    keys: fn(&W) -> Vec<UniqueKey>,
+    fn check<'a>(f: &mut Fields<'_, 'a>) -> Self::Wire<'a>;
+    /// The values of `wire` that must not repeat within one input.
+    fn keys<'a>(wire: &Self::Wire<'a>, keys: &mut Vec<UniqueKey<'a>>);
 }
 
+/// Declares a record kind over its rules in `records`.
+macro_rules! kind {
+    ($(#[$doc:meta])* $name:ident, $wire:ident$(<$a:lifetime>)?, $fields:expr, $check:path, $keys:path) => {
+        $(#[$doc])*
+        pub(crate) struct $name;
+        impl Kind for $name {
+            type Wire<'a> = $wire$(<$a>)?;
+            const FIELDS: &'static [&'static str] = $fields;
+            fn check<'a>(f: &mut Fields<'_, 'a>) -> Self::Wire<'a> {
+                $check(f)
+            }
+            fn keys<'a>(wire: &Self::Wire<'a>, keys: &mut Vec<UniqueKey<'a>>) {
+                $keys(wire, keys)
+            }
+        }
+    };
+}
+
+kind!(/** Users for `POST /user`. */ Users, WireUser<'a>, USER_FIELDS, records::user, records::user_keys);
+kind!(/** Fobs for `POST /fob`. */ Fobs, WireFob<'a>, records::FOB_FIELDS, records::fob, records::fob_keys);
+kind!(/** Fob reassignments for `PUT /fob`. */ FobAssignments, WireFobAssignment<'a>, records::FOB_ASSIGNMENT_FIELDS, records::fob_assignment, records::fob_assignment_keys);
+kind!(/** Doors for `POST /door`. */ Doors, WireDoor<'a>, records::DOOR_FIELDS, records::door, records::door_keys);
+kind!(/** Credential reissues for `POST /credential`. */ CredentialReissues, WireCredentialReissue, records::CREDENTIAL_REISSUE_FIELDS, records::credential_reissue, records::credential_reissue_keys);
+
 /// Validates users for `POST /user`.
-pub fn validate_users(records: &[Value]) -> Validation<WireUser> {
-    validate_all(
-        records,
-        &Kind {
-            fields: USER_FIELDS,
-            check: records::user,
-            keys: records::user_keys,
-        },
-    )
+pub fn validate_users(records: &[Value]) -> Validation<WireUser<'_>> {
+    validate_all::<Users>(records)
 }
 
 /// The issues of one user form (no checks across records); cheap enough for every keystroke.
@@ -156,81 +202,107 @@ pub fn validate_user(record: &Value) -> Vec<Issue> {
     let Some(map) = record.as_object() else {
         return vec![not_an_object()];
     };
-    let mut fields = Fields::new(map, USER_FIELDS);
+    user_form_issues(&RecordView::from_map(map, USER_FIELDS))
+}
+
+/// The issues of one user form, read from any source.
+pub(crate) fn user_form_issues(view: &RecordView) -> Vec<Issue> {
+    let mut fields = Fields::new(view, USER_FIELDS);
     records::user(&mut fields);
     fields.finish().0
 }
 
 /// Validates fobs for `POST /fob`.
-pub fn validate_fobs(records: &[Value]) -> Validation<WireFob> {
-    validate_all(
-        records,
-        &Kind {
-            fields: records::FOB_FIELDS,
-            check: records::fob,
-            keys: records::fob_keys,
-        },
-    )
+pub fn validate_fobs(records: &[Value]) -> Validation<WireFob<'_>> {
+    validate_all::<Fobs>(records)
 }
 
 /// Validates fob reassignments for `PUT /fob`.
-pub fn validate_fob_assignments(records: &[Value]) -> Validation<WireFobAssignment> {
-    let kind = Kind {
-        fields: records::FOB_ASSIGNMENT_FIELDS,
-        check: records::fob_assignment,
-        keys: records::fob_assignment_keys,
-    };
-    validate_all(records, &kind)
+pub fn validate_fob_assignments(records: &[Value]) -> Validation<WireFobAssignment<'_>> {
+    validate_all::<FobAssignments>(records)
 }
 
 /// Validates doors for `POST /door`.
-pub fn validate_doors(records: &[Value]) -> Validation<WireDoor> {
-    validate_all(
-        records,
-        &Kind {
-            fields: records::DOOR_FIELDS,
-            check: records::door,
-            keys: records::door_keys,
-        },
-    )
+pub fn validate_doors(records: &[Value]) -> Validation<WireDoor<'_>> {
+    validate_all::<Doors>(records)
 }
 
 /// Validates credential reissues (`{ id }`) for `POST /credential`.
 pub fn validate_credential_reissues(records: &[Value]) -> Validation<WireCredentialReissue> {
-    let kind = Kind {
-        fields: records::CREDENTIAL_REISSUE_FIELDS,
-        check: records::credential_reissue,
-        keys: records::credential_reissue_keys,
-    };
-    validate_all(records, &kind)
+    validate_all::<CredentialReissues>(records)
 }
 
-/// Runs `kind`'s rules over every record, then the checks for repeats across records.
-fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
-    let mut out = Validation {
-        valid: Vec::new(),
-        invalid: Vec::new(),
-        warnings: Vec::new(),
-    };
-    // Up to three keys a record; sized once so that it never rehashes.
-    let mut first_seen: HashMap<(&'static str, String), usize, BuildHasherDefault<FxHasher>> =
-        HashMap::with_capacity_and_hasher(records.len() * 3, BuildHasherDefault::default());
+impl<W: Serialize> Validation<W> {
+    /// The same validation with the valid records as JSON values (for the batch engine).
+    pub fn into_values(self) -> Validation<Value> {
+        let valid = self.valid.into_iter().map(|(i, w)| (i, serde_json::to_value(w).unwrap_or(Value::Null))).collect();
+        Validation { valid, invalid: self.invalid, warnings: self.warnings }
+    }
+}
+
+/// Runs `K`'s rules over every record, then the checks for repeats across records.
+fn validate_all<K: Kind>(records: &[Value]) -> Validation<K::Wire<'_>> {
+    let mut out = Validation { valid: Vec::new(), invalid: Vec::new(), warnings: Vec::new() };
+    let mut checker = Checker::<K>::new(records.len());
     for (index, record) in records.iter().enumerate() {
-        let Some(map) = record.as_object() else {
-            out.invalid.push(InvalidRecord {
-                index,
-                input: record.clone(),
-                issues: vec![not_an_object()],
-            });
-            continue;
+        let checked = match record.as_object() {
+            Some(map) => checker.check(index, &RecordView::from_map(map, K::FIELDS)),
+            None => Checked::not_an_object(),
         };
-        let mut fields = Fields::new(map, kind.fields);
-        let wire = (kind.check)(&mut fields);
-        for (field, key, shown) in (kind.keys)(&wire) {
-            match first_seen.entry((field, key)) {
+        out.warnings.extend(checked.warnings);
+        match checked.wire {
+            Ok(wire) => out.valid.push((index, wire)),
+            Err(issues) => out.invalid.push(InvalidRecord { index, input: record.clone(), issues }),
+        }
+    }
+    out
+}
+
+/// One record's verdict: its wire form or all of its issues, its warnings, and where a valid
+/// record's wire form differs from the input.
+pub(crate) struct Checked<'a, W> {
+    /// The wire form of a valid record, or the issues of an invalid one.
+    pub(crate) wire: Result<W, Vec<Issue>>,
+    /// What was dropped from the record.
+    pub(crate) warnings: Vec<Warning>,
+    /// Where a valid record's wire form differs from the input.
+    pub(crate) patches: Vec<(usize, Patch<'a>)>,
+}
+
+impl<W> Checked<'_, W> {
+    /// The verdict on a record that is not an object.
+    pub(crate) fn not_an_object() -> Self {
+        Checked { wire: Err(vec![not_an_object()]), warnings: Vec::new(), patches: Vec::new() }
+    }
+}
+
+/// Checks the records of one input in order: each on its own, then for repeats of the
+/// values seen in the records before it. The values seen are borrowed from the input.
+pub(crate) struct Checker<'a, K: Kind> {
+    /// By (the field's address, the comparison key): each field's keys come from one literal
+    /// in `records`, so its address names the field without hashing its name.
+    first_seen: HashMap<(usize, Cow<'a, str>), usize, BuildHasherDefault<FxHasher>>,
+    keys: Vec<UniqueKey<'a>>,
+    kind: std::marker::PhantomData<K>,
+}
+
+impl<'a, K: Kind> Checker<'a, K> {
+    /// A checker for `count` records.
+    pub(crate) fn new(count: usize) -> Self {
+        // Up to three keys a record; sized once so that it never rehashes.
+        let first_seen = HashMap::with_capacity_and_hasher(count.saturating_mul(3), BuildHasherDefault::default());
+        Checker { first_seen, keys: Vec::new(), kind: std::marker::PhantomData }
+    }
+
+    /// The verdict on record `index`.
+    pub(crate) fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
+        let mut fields = Fields::new(record, K::FIELDS);
+        let wire = K::check(&mut fields);
+        K::keys(&wire, &mut self.keys);
+        for (field, key, given) in self.keys.drain(..) {
+            match self.first_seen.entry((field.as_ptr() as usize, key)) {
                 Entry::Occupied(first) => {
-                    let message =
-                        format!("Duplicate {field} {shown}: also in record {}", first.get());
+                    let message = format!("Duplicate {field} {}: also in record {}", shown(&given), first.get());
                     fields.push(field, IssueCode::Duplicate, message);
                 }
                 Entry::Vacant(slot) => {
@@ -238,24 +310,11 @@ fn validate_all<W>(records: &[Value], kind: &Kind<W>) -> Validation<W> {
                 }
             }
         }
+        let patches = fields.take_patches();
         let (issues, warnings) = fields.finish();
-        out.warnings.extend(warnings.into_iter().map(|w| Warning {
-            index,
-            field: w.field,
-            code: w.code,
-            message: w.message,
-        }));
-        if issues.is_empty() {
-            out.valid.push((index, wire));
-        } else {
-            out.invalid.push(InvalidRecord {
-                index,
-                input: record.clone(),
-                issues,
-            });
-        }
+        let warnings = warnings.into_iter().map(|w| Warning { index, field: w.field, code: w.code, message: w.message }).collect();
+        Checked { wire: if issues.is_empty() { Ok(wire) } else { Err(issues) }, warnings, patches }
     }
-    out
 }
 
 /// The Fx hash (rustc's) with a final mix (murmur3's): several times faster than SipHash for
@@ -266,11 +325,21 @@ struct FxHasher(u64);
 
 impl Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
             let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
+            word[..rest.len()].copy_from_slice(rest);
             self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
         }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
 
     fn finish(&self) -> u64 {
@@ -285,7 +354,7 @@ impl Hasher for FxHasher {
 }
 
 /// The issue of a record that is not a JSON object.
-fn not_an_object() -> Issue {
+pub(crate) fn not_an_object() -> Issue {
     Issue {
         field: String::new(),
         code: IssueCode::NotAnObject,

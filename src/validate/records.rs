@@ -1,11 +1,13 @@
 //! The rules of each record type, and the keys that must not repeat within one input.
 
-use super::fields::{shown, Fields};
+use std::borrow::Cow;
+
+use super::fields::Fields;
 use super::wire::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 use super::IssueCode;
 
-/// A value that must be unique within one input: (field, comparison key, value as shown).
-pub(super) type UniqueKey = (&'static str, String, String);
+/// A value that must be unique within one input: (field, comparison key, value as given).
+pub(crate) type UniqueKey<'a> = (&'static str, Cow<'a, str>, Cow<'a, str>);
 
 /// The fields of a user, in the reference's order.
 pub(crate) const USER_FIELDS: &[&str] = &[
@@ -40,9 +42,10 @@ pub(super) const DOOR_FIELDS: &[&str] = &["name"];
 pub(super) const CREDENTIAL_REISSUE_FIELDS: &[&str] = &["id"];
 
 /// A user; requires at least one of first_name, last_name and id_num (issue on first_name).
-pub(super) fn user(f: &mut Fields) -> WireUser {
+pub(super) fn user<'a>(f: &mut Fields<'_, 'a>) -> WireUser<'a> {
+    let id = f.id("id");
     let user = WireUser {
-        id: f.id("id"),
+        id: f.keep_number("id", id),
         id_num: f.text("id_num", 64, true),
         first_name: f.text("first_name", 100, false),
         last_name: f.text("last_name", 100, false),
@@ -68,21 +71,14 @@ pub(super) fn user(f: &mut Fields) -> WireUser {
 }
 
 /// A user's id_num, email (case-insensitive) and card_num.
-pub(super) fn user_keys(u: &WireUser) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    push_key(&mut keys, "id_num", u.id_num.as_deref(), str::to_owned);
-    push_key(
-        &mut keys,
-        "email",
-        u.email.as_deref(),
-        str::to_ascii_lowercase,
-    );
-    push_key(&mut keys, "card_num", u.card_num.as_deref(), str::to_owned);
-    keys
+pub(super) fn user_keys<'a>(u: &WireUser<'a>, keys: &mut Vec<UniqueKey<'a>>) {
+    push_key(keys, "id_num", u.id_num.as_ref(), Cow::clone);
+    push_key(keys, "email", u.email.as_ref(), ascii_lowercase);
+    push_key(keys, "card_num", u.card_num.as_ref(), Cow::clone);
 }
 
 /// A new fob; requires card_num, and name or id_num (issue on name).
-pub(super) fn fob(f: &mut Fields) -> WireFob {
+pub(super) fn fob<'a>(f: &mut Fields<'_, 'a>) -> WireFob<'a> {
     let fob = WireFob {
         id_num: f.text("id_num", 64, true),
         name: f.text("name", 100, false),
@@ -109,22 +105,18 @@ pub(super) fn fob(f: &mut Fields) -> WireFob {
 }
 
 /// A fob's card_num and id_num.
-pub(super) fn fob_keys(fob: &WireFob) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    push_key(&mut keys, "card_num", Some(&fob.card_num), str::to_owned);
-    push_key(&mut keys, "id_num", fob.id_num.as_deref(), str::to_owned);
-    keys
+pub(super) fn fob_keys<'a>(fob: &WireFob<'a>, keys: &mut Vec<UniqueKey<'a>>) {
+    push_key(keys, "card_num", Some(&fob.card_num), Cow::clone);
+    push_key(keys, "id_num", fob.id_num.as_ref(), Cow::clone);
 }
 
 /// A fob reassignment; requires id and user_id, sent as digit text.
-pub(super) fn fob_assignment(f: &mut Fields) -> WireFobAssignment {
+pub(super) fn fob_assignment<'a>(f: &mut Fields<'_, 'a>) -> WireFobAssignment<'a> {
+    let id = required_id(f, "id", "Fob assignment").map(id_text);
+    let user_id = required_id(f, "user_id", "Fob assignment").map(id_text);
     let assignment = WireFobAssignment {
-        id: required_id(f, "id", "Fob assignment")
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
-        user_id: required_id(f, "user_id", "Fob assignment")
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
+        id: f.keep_text("id", id).unwrap_or_default(),
+        user_id: f.keep_text("user_id", user_id).unwrap_or_default(),
         access_effective: f.date("access_effective"),
         access_expires: f.date("access_expires"),
     };
@@ -133,14 +125,12 @@ pub(super) fn fob_assignment(f: &mut Fields) -> WireFobAssignment {
 }
 
 /// The fob being reassigned.
-pub(super) fn fob_assignment_keys(a: &WireFobAssignment) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    push_key(&mut keys, "id", Some(&a.id), str::to_owned);
-    keys
+pub(super) fn fob_assignment_keys<'a>(a: &WireFobAssignment<'a>, keys: &mut Vec<UniqueKey<'a>>) {
+    push_key(keys, "id", Some(&a.id), Cow::clone);
 }
 
 /// A new door; requires a name.
-pub(super) fn door(f: &mut Fields) -> WireDoor {
+pub(super) fn door<'a>(f: &mut Fields<'_, 'a>) -> WireDoor<'a> {
     let name = f.text("name", 100, false);
     if !f.has("name") {
         f.push(
@@ -155,30 +145,22 @@ pub(super) fn door(f: &mut Fields) -> WireDoor {
 }
 
 /// A door's name, case-insensitive.
-pub(super) fn door_keys(d: &WireDoor) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    push_key(&mut keys, "name", Some(&d.name), str::to_lowercase);
-    keys
+pub(super) fn door_keys<'a>(d: &WireDoor<'a>, keys: &mut Vec<UniqueKey<'a>>) {
+    push_key(keys, "name", Some(&d.name), |name| Cow::Owned(name.to_lowercase()));
 }
 
 /// A credential reissue; requires id.
 pub(super) fn credential_reissue(f: &mut Fields) -> WireCredentialReissue {
+    let id = required_id(f, "id", "Credential reissue");
     WireCredentialReissue {
-        id: required_id(f, "id", "Credential reissue").unwrap_or_default(),
+        id: f.keep_number("id", id).unwrap_or_default(),
     }
 }
 
 /// The credential being reissued.
-pub(super) fn credential_reissue_keys(c: &WireCredentialReissue) -> Vec<UniqueKey> {
-    let mut keys = Vec::new();
-    let id = c.id.to_string();
-    push_key(
-        &mut keys,
-        "id",
-        Some(id.as_str()).filter(|_| c.id > 0),
-        str::to_owned,
-    );
-    keys
+pub(super) fn credential_reissue_keys<'a>(c: &WireCredentialReissue, keys: &mut Vec<UniqueKey<'a>>) {
+    let id = id_text(c.id);
+    push_key(keys, "id", Some(&id).filter(|_| c.id > 0), Cow::clone);
 }
 
 /// A positive id, `None` after recording its issue.
@@ -194,13 +176,24 @@ fn required_id(f: &mut Fields, field: &'static str, what: &str) -> Option<u64> {
 }
 
 /// Adds `value` as a unique key of `field` unless it is absent or blank.
-fn push_key(
-    keys: &mut Vec<UniqueKey>,
-    field: &'static str,
-    value: Option<&str>,
-    fold: fn(&str) -> String,
-) {
+fn push_key<'a>(keys: &mut Vec<UniqueKey<'a>>, field: &'static str, value: Option<&Cow<'a, str>>, fold: fn(&Cow<'a, str>) -> Cow<'a, str>) {
     if let Some(v) = value.filter(|v| !v.is_empty()) {
-        keys.push((field, fold(v), shown(v).into_owned()));
+        keys.push((field, fold(v), v.clone()));
     }
+}
+
+/// Text with ASCII letters in lower case, borrowed when it has no upper case letter.
+fn ascii_lowercase<'a>(text: &Cow<'a, str>) -> Cow<'a, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        text.clone()
+    }
+}
+
+/// An id in decimal, as digit text.
+fn id_text<'a>(id: u64) -> Cow<'a, str> {
+    let mut text = String::new();
+    super::input::push_uint(&mut text, id);
+    Cow::Owned(text)
 }

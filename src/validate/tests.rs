@@ -6,7 +6,8 @@ use super::*;
 
 /// The issues of a single user record validated in a batch of one.
 fn user_issues(record: Value) -> Vec<Issue> {
-    let v = validate_users(&[record]);
+    let records = [record];
+    let v = validate_users(&records);
     v.invalid
         .into_iter()
         .next()
@@ -16,7 +17,8 @@ fn user_issues(record: Value) -> Vec<Issue> {
 
 /// The wire form of a single valid user, as JSON.
 fn user_wire(record: Value) -> Value {
-    let v = validate_users(&[record]);
+    let records = [record];
+    let v = validate_users(&records);
     assert!(v.invalid.is_empty(), "unexpected issues: {:?}", v.invalid);
     serde_json::to_value(&v.valid[0].1).expect("wire user serializes")
 }
@@ -188,10 +190,11 @@ fn empty_email_is_kept_as_not_given() {
         user_wire(json!({"first_name": "A", "email": ""}))["email"],
         ""
     );
-    let v = validate_users(&[
+    let records = [
         json!({"first_name": "A", "email": ""}),
         json!({"first_name": "B", "email": " "}),
-    ]);
+    ];
+    let v = validate_users(&records);
     assert_eq!(v.valid.len(), 2, "blank emails do not repeat");
 }
 
@@ -425,12 +428,13 @@ fn bad_access_levels() {
 
 #[test]
 fn repeats_within_the_input() {
-    let v = validate_users(&[
+    let records = [
         json!({"first_name": "A", "id_num": "X1", "email": "Ann@Web.Place", "card_num": "1"}),
         json!({"first_name": "B", "id_num": "X2", "email": "ann@web.place"}),
         json!({"first_name": "C", "id_num": "X1", "card_num": 1}),
         json!({"first_name": "D", "id_num": "x1"}),
-    ]);
+    ];
+    let v = validate_users(&records);
     assert_eq!(v.valid.iter().map(|(i, _)| *i).collect::<Vec<_>>(), [0, 3]);
     assert_eq!(
         v.invalid[0].issues[0].message,
@@ -452,7 +456,8 @@ fn unknown_fields_are_dropped_with_a_warning() {
             "accesslevels": [{"id": 1, "admin": true}]}"#,
     )
     .expect("json");
-    let v = validate_users(&[record]);
+    let records = [record];
+    let v = validate_users(&records);
     assert_eq!(v.valid.len(), 1);
     assert_eq!(
         serde_json::to_value(&v.valid[0].1).expect("serializes"),
@@ -579,7 +584,8 @@ fn hostile_input_does_not_panic() {
     }
     many.insert(huge, json!(1));
     many.insert("first_name".to_owned(), json!("A"));
-    let v = validate_users(&[Value::Object(many)]);
+    let records = [Value::Object(many)];
+    let v = validate_users(&records);
     assert_eq!((v.valid.len(), v.warnings.len()), (1, 10_001));
     assert!(v
         .warnings
@@ -625,11 +631,12 @@ fn validate_user_is_one_form_without_cross_record_checks() {
 fn fobs() {
     let example = json!({"name": "Fob 1", "id_num": "ABC123", "card_num": 5599,
         "access_effective": "2022-05-05 05:00:00", "access_expires": "2022-05-25 08:00:00"});
-    let v = validate_fobs(&[
+    let records = [
         example.clone(),
         json!({"name": "Fob 2", "card_num": "5599"}),
         json!({"id_num": "ABC123", "card_num": "1"}),
-    ]);
+    ];
+    let v = validate_fobs(&records);
     let mut wire = example;
     wire["card_num"] = json!("5599");
     assert_eq!(
@@ -644,11 +651,12 @@ fn fobs() {
         codes(&v.invalid[1].issues),
         [("id_num", IssueCode::Duplicate)]
     );
-    let v = validate_fobs(&[
+    let records = [
         json!({"card_num": "1"}),
         json!({"name": "F"}),
         json!({"name": "F", "card_num": "A1"}),
-    ]);
+    ];
+    let v = validate_fobs(&records);
     assert_eq!(
         v.invalid[0].issues[0].message,
         "Fob requires name or id_num"
@@ -658,9 +666,10 @@ fn fobs() {
         codes(&v.invalid[2].issues),
         [("card_num", IssueCode::NotNumeric)]
     );
-    let v = validate_fobs(&[
+    let records = [
         json!({"name": "F", "card_num": "1", "access_effective": "2022-05-26", "access_expires": "2022-05-25"}),
-    ]);
+    ];
+    let v = validate_fobs(&records);
     assert_eq!(
         codes(&v.invalid[0].issues),
         [("access_effective", IssueCode::DateOrder)]
@@ -669,12 +678,13 @@ fn fobs() {
 
 #[test]
 fn fob_assignments() {
-    let v = validate_fob_assignments(&[
+    let records = [
         json!({"id": "613297", "user_id": "613188", "access_effective": "2022-06-10 05:00:00", "access_expires": "2022-06-10 08:00:00"}),
         json!({"id": 613297, "user_id": 5}),
         json!({"id": 7}),
         json!({"id": "x", "user_id": 0}),
-    ]);
+    ];
+    let v = validate_fob_assignments(&records);
     assert_eq!(v.valid.len(), 1);
     assert_eq!(v.valid[0].1.id, "613297");
     assert_eq!(v.valid[0].1.user_id, "613188");
@@ -697,7 +707,8 @@ fn fob_assignments() {
             ("user_id", IssueCode::NotPositiveInteger)
         ]
     );
-    let v = validate_fob_assignments(&[json!({"id": 1, "user_id": 2})]);
+    let records = [json!({"id": 1, "user_id": 2})];
+    let v = validate_fob_assignments(&records);
     assert_eq!(
         serde_json::to_value(&v.valid[0].1).expect("serializes"),
         json!({"id": "1", "user_id": "2"})
@@ -706,20 +717,21 @@ fn fob_assignments() {
 
 #[test]
 fn doors() {
-    let v = validate_doors(&[
+    let records = [
         json!({"name": " Door 1 "}),
         json!({"name": "door 1"}),
         json!({"name": "  "}),
         json!({}),
         json!({"name": 5}),
         json!({"name": "D".repeat(101)}),
-    ]);
+    ];
+    let v = validate_doors(&records);
     assert_eq!(
         v.valid,
         [(
             0,
             WireDoor {
-                name: "Door 1".to_owned()
+                name: "Door 1".into()
             }
         )]
     );
@@ -738,12 +750,13 @@ fn doors() {
 
 #[test]
 fn credential_reissues() {
-    let v = validate_credential_reissues(&[
+    let records = [
         json!({"id": "12"}),
         json!({"id": 12}),
         json!({"id": 0}),
         json!({}),
-    ]);
+    ];
+    let v = validate_credential_reissues(&records);
     assert_eq!(v.valid, [(0, WireCredentialReissue { id: 12 })]);
     assert_eq!(codes(&v.invalid[0].issues), [("id", IssueCode::Duplicate)]);
     assert_eq!(
@@ -764,7 +777,8 @@ fn codes_serialize_in_snake_case() {
         serde_json::to_value(issue).expect("serializes"),
         json!({"field": "id", "code": "not_positive_integer", "message": "m"})
     );
-    let v = validate_doors(&[json!({"name": "D"})]);
+    let records = [json!({"name": "D"})];
+    let v = validate_doors(&records);
     assert_eq!(
         serde_json::to_value(v).expect("serializes"),
         json!({"valid": [[0, {"name": "D"}]], "invalid": [], "warnings": []})

@@ -1,7 +1,10 @@
 //! Records in the wire form the API documents, as the validators produce them.
 //!
 //! Text is trimmed; `""` is kept where the caller gave it (it clears the field); fields the
-//! caller left out (or set to `null`) stay out.
+//! caller left out (or set to `null`) stay out. Text borrows from the input where the wire
+//! form is the caller's own text, so a valid record costs no copy.
+
+use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
@@ -10,7 +13,7 @@ use crate::model::AccessLevelInput;
 
 /// A user for `POST /user`, validated and normalized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-pub struct WireUser {
+pub struct WireUser<'a> {
     /// The system id of an existing user, as a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -18,47 +21,47 @@ pub struct WireUser {
     /// Unique id number supplied by the external system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub id_num: Option<String>,
+    pub id_num: Option<Cow<'a, str>>,
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub first_name: Option<String>,
+    pub first_name: Option<Cow<'a, str>>,
     /// Last name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub last_name: Option<String>,
+    pub last_name: Option<Cow<'a, str>>,
     /// Card number: digit text (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub card_num: Option<String>,
+    pub card_num: Option<Cow<'a, str>>,
     /// Credential registration key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub credential_key: Option<String>,
+    pub credential_key: Option<Cow<'a, str>>,
     /// Email address, sanitized as `<input type=email>` does (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub email: Option<String>,
+    pub email: Option<Cow<'a, str>>,
     /// Phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub phone: Option<String>,
+    pub phone: Option<Cow<'a, str>>,
     /// PIN: digit text (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub pin: Option<String>,
+    pub pin: Option<Cow<'a, str>>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_effective: Option<String>,
+    pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_expires: Option<String>,
+    pub access_expires: Option<Cow<'a, str>>,
     /// `"true"` or `"false"`: the string form of the reference's request examples (API-ERRATA #5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional, type = "\"true\" | \"false\"")]
-    pub enabled: Option<String>,
+    pub enabled: Option<Cow<'a, str>>,
     /// Access levels as `{ id }`, or `{ name }` still to be resolved to an id by the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -67,49 +70,49 @@ pub struct WireUser {
 
 /// A fob for `POST /fob`, validated and normalized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-pub struct WireFob {
+pub struct WireFob<'a> {
     /// Unique id number supplied by the external system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub id_num: Option<String>,
+    pub id_num: Option<Cow<'a, str>>,
     /// The name of the fob.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub name: Option<String>,
+    pub name: Option<Cow<'a, str>>,
     /// Card number: digit text (API-ERRATA #15).
-    pub card_num: String,
+    pub card_num: Cow<'a, str>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_effective: Option<String>,
+    pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_expires: Option<String>,
+    pub access_expires: Option<Cow<'a, str>>,
 }
 
 /// A fob reassignment for `PUT /fob`, validated and normalized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-pub struct WireFobAssignment {
+pub struct WireFobAssignment<'a> {
     /// The fob's system id as digit text (API-ERRATA #14).
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// The receiving user's system id as digit text.
-    pub user_id: String,
+    pub user_id: Cow<'a, str>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_effective: Option<String>,
+    pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
-    pub access_expires: Option<String>,
+    pub access_expires: Option<Cow<'a, str>>,
 }
 
 /// A door for `POST /door`, validated and normalized.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-pub struct WireDoor {
+pub struct WireDoor<'a> {
     /// The door's name, trimmed and non-empty.
-    pub name: String,
+    pub name: Cow<'a, str>,
 }
 
 /// A credential to reissue (`POST /credential`, pending release: API-ERRATA #20).

@@ -2,16 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use js_sys::Array;
 use serde::Serialize;
-use serde_json::Value;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_result, records_from_js};
+use super::{from_js, js_result};
 use crate::csv_import::{self, CsvImport};
-use crate::error::Error;
-use crate::validate::{self, InvalidRecord, Issue, Validation, Warning};
+use crate::error::{Error, ErrorKind};
+use crate::validate::{self, tape, InvalidRecord, Kind, Warning};
 
 /// The outcome of validating records offline: every input index is either in `valid` (by
 /// position in `validIndices`) or in `invalid`.
@@ -28,71 +26,64 @@ pub struct ValidationReport<W> {
     pub warnings: Vec<Warning>,
 }
 
-impl<W> From<Validation<W>> for ValidationReport<W> {
-    fn from(v: Validation<W>) -> Self {
-        let (valid_indices, valid) = v.valid.into_iter().unzip();
-        ValidationReport { valid, valid_indices, invalid: v.invalid, warnings: v.warnings }
-    }
+// The validators are JS functions over the field tape (js/validators.js); their types are
+// declared here, beside the Rust types they name.
+#[wasm_bindgen(typescript_custom_section)]
+const TS_VALIDATORS: &'static str = r#"
+/**
+ * Validates users for `users.save` without sending anything. A valid record already in the
+ * wire form comes back as the same object; others come back as new objects in the wire form.
+ */
+export function validateUsers(users: unknown[]): ValidationReport<WireUser>;
+/** Validates fobs for `fobs.create` without sending anything. */
+export function validateFobs(fobs: unknown[]): ValidationReport<WireFob>;
+/** Validates fob reassignments for `fobs.reassign` without sending anything. */
+export function validateFobAssignments(assignments: unknown[]): ValidationReport<WireFobAssignment>;
+/** Validates doors for `doors.create` without sending anything. */
+export function validateDoors(doors: unknown[]): ValidationReport<WireDoor>;
+/**
+ * Validates one user form: its issues by field (`{}` when valid). Cheap enough for every
+ * keystroke; checks within one record only (no duplicates across records).
+ */
+export function validateUser(user: unknown): Record<string, Issue[]>;
+/**
+ * Splits `records` into consecutive blocks of at most `size` (default 100, the API's limit),
+ * keeping the very same objects.
+ */
+export function planBatches<T>(records: T[], size?: number): T[][];
+"#;
+
+/// The record kinds the field tape can carry, by the name the JS walk uses.
+fn tape_kind(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "users" | "userForm" => validate::Users::FIELDS,
+        "fobs" => validate::Fobs::FIELDS,
+        "fobAssignments" => validate::FobAssignments::FIELDS,
+        "doors" => validate::Doors::FIELDS,
+        _ => return None,
+    })
 }
 
-fn report<W: Serialize>(records: &JsValue, what: &str, validator: fn(&[Value]) -> Validation<W>) -> Result<JsValue, JsValue> {
-    js_result(records_from_js(records, what).map(|r| ValidationReport::from(validator(&r))))
+/// The known fields of a record kind, comma-separated, in the order the tape's slots use
+/// (internal: read once by the package's JS walk).
+#[wasm_bindgen(js_name = tapeFields, skip_typescript)]
+pub fn tape_fields(kind: &str) -> Option<String> {
+    tape_kind(kind).map(|fields| fields.join(","))
 }
 
-/// Validates users for `users.save` without sending anything.
-#[wasm_bindgen(js_name = validateUsers, unchecked_return_type = "ValidationReport<WireUser>")]
-pub fn validate_users(#[wasm_bindgen(unchecked_param_type = "unknown[]")] users: JsValue) -> Result<JsValue, JsValue> {
-    report(&users, "users", validate::validate_users)
-}
-
-/// Validates fobs for `fobs.create` without sending anything.
-#[wasm_bindgen(js_name = validateFobs, unchecked_return_type = "ValidationReport<WireFob>")]
-pub fn validate_fobs(#[wasm_bindgen(unchecked_param_type = "unknown[]")] fobs: JsValue) -> Result<JsValue, JsValue> {
-    report(&fobs, "fobs", validate::validate_fobs)
-}
-
-/// Validates fob reassignments for `fobs.reassign` without sending anything.
-#[wasm_bindgen(js_name = validateFobAssignments, unchecked_return_type = "ValidationReport<WireFobAssignment>")]
-pub fn validate_fob_assignments(#[wasm_bindgen(unchecked_param_type = "unknown[]")] assignments: JsValue) -> Result<JsValue, JsValue> {
-    report(&assignments, "assignments", validate::validate_fob_assignments)
-}
-
-/// Validates doors for `doors.create` without sending anything.
-#[wasm_bindgen(js_name = validateDoors, unchecked_return_type = "ValidationReport<WireDoor>")]
-pub fn validate_doors(#[wasm_bindgen(unchecked_param_type = "unknown[]")] doors: JsValue) -> Result<JsValue, JsValue> {
-    report(&doors, "doors", validate::validate_doors)
-}
-
-/// Validates one user form: its issues by field (`{}` when valid). Cheap enough for every
-/// keystroke; checks within one record only (no duplicates across records).
-#[wasm_bindgen(js_name = validateUser, unchecked_return_type = "Record<string, Issue[]>")]
-pub fn validate_user(#[wasm_bindgen(unchecked_param_type = "unknown")] user: JsValue) -> Result<JsValue, JsValue> {
-    js_result(from_js::<Value>(&user, "user").map(|record| {
-        let mut by_field: BTreeMap<String, Vec<Issue>> = BTreeMap::new();
-        for issue in validate::validate_user(&record) {
-            by_field.entry(issue.field.clone()).or_default().push(issue);
-        }
-        by_field
-    }))
-}
-
-/// Splits `records` into consecutive blocks of at most `size` (default 100, the API's limit),
-/// keeping the very same objects.
-#[wasm_bindgen(js_name = planBatches, unchecked_return_type = "unknown[][]")]
-pub fn plan_batches(#[wasm_bindgen(unchecked_param_type = "unknown[]")] records: JsValue, size: Option<f64>) -> Result<Array, JsValue> {
-    let records: Array = records.dyn_into().map_err(|_| super::to_js_error(&Error::config("records must be an array")))?;
-    let size = size.unwrap_or(crate::api::MAX_BATCH as f64);
-    if !(size.is_finite() && size >= 1.0 && size.fract() == 0.0) {
-        return Err(super::to_js_error(&Error::config("size must be a positive integer")));
-    }
-    let size = size as u32;
-    let out = Array::new();
-    let mut start = 0;
-    while start < records.length() {
-        out.push(&records.slice(start, start.saturating_add(size)));
-        start = start.saturating_add(size);
-    }
-    Ok(out)
+/// Validates the records the JS walk wrote on the field tape (internal; see
+/// `validate::tape`). `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`.
+#[wasm_bindgen(js_name = validateTape, skip_typescript)]
+pub fn validate_tape(kind: &str, text: &str, pieces: &[u32]) -> Result<String, JsValue> {
+    let result = match kind {
+        "users" => tape::validate::<validate::Users>(text, pieces),
+        "fobs" => tape::validate::<validate::Fobs>(text, pieces),
+        "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces),
+        "doors" => tape::validate::<validate::Doors>(text, pieces),
+        "userForm" => tape::user_form(text, pieces),
+        _ => Err(tape::TapeError),
+    };
+    result.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))
 }
 
 /// Options of `parseUsersCsv`.

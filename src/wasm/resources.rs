@@ -180,7 +180,7 @@ impl UsersApi {
             let ctl = control_of(&options)?;
             let v = validate::validate_users(&records);
             let mut details: Vec<RecordError> = v.invalid.iter().map(|r| RecordError { index: Some(r.index), messages: r.issues.iter().map(|i| i.message.clone()).collect(), input_data: None }).collect();
-            let (summary, server) = writes::validate_only(&inner, &writes::wire_records(v.valid), &ctl).await?;
+            let (summary, server) = writes::validate_only(&inner, &v.into_values().valid, &ctl).await?;
             details.extend(server);
             details.sort_by_key(|d| d.index);
             Ok(UserValidationReport { summary, details })
@@ -222,13 +222,13 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlag
         read_back: Some(("user", &["id_num", "email", "card_num"])),
         may_ignore: !flags.update_existing,
     };
-    let v = validate::validate_users(records);
+    let v = validate::validate_users(records).into_values();
     let mut run = BatchRun::new(records.len());
     run.warn(v.warnings);
     for bad in &v.invalid {
         run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }
-    let mut valid = writes::wire_records(v.valid);
+    let mut valid = v.valid;
     let unresolved = resolve_level_names(inner, &mut valid, ctl.signal.as_ref()).await?;
     for (index, message) in &unresolved {
         run.settle(*index, RecordStatus::Rejected, vec![message.clone()], None);
@@ -278,11 +278,11 @@ fn simple_spec(method: Method, path: &'static str, node: &'static str, options: 
 }
 
 /// Validates and writes records of one kind through the batch engine.
-async fn batch_write<W: Serialize>(inner: &Inner, spec: WriteSpec, records: JsValue, what: &str, validator: fn(&[Value]) -> validate::Validation<W>, options: &Option<JsValue>) -> Result<BatchReport, Error> {
+async fn batch_write(inner: &Inner, spec: WriteSpec, records: JsValue, what: &str, validator: fn(&[Value]) -> validate::Validation<Value>, options: &Option<JsValue>) -> Result<BatchReport, Error> {
     let records = records_from_js(&records, what)?;
     let ctl = control_of(options)?;
     let mut v = validator(&records);
-    let valid = writes::wire_records(std::mem::take(&mut v.valid));
+    let valid = std::mem::take(&mut v.valid);
     Ok(writes::run(inner, &spec, v, valid, records.len(), &ctl).await)
 }
 
@@ -308,7 +308,7 @@ impl CredentialsApi {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "credential", "credentials", &options, None)?;
-            batch_write(&inner, spec, items, "items", validate::validate_credential_reissues, &options).await
+            batch_write(&inner, spec, items, "items", |r| validate::validate_credential_reissues(r).into_values(), &options).await
         })
     }
 }
@@ -359,7 +359,7 @@ impl DoorsApi {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "door", "doors", &options, Some(("door", &["name"])))?;
-            batch_write(&inner, spec, doors, "doors", validate::validate_doors, &options).await
+            batch_write(&inner, spec, doors, "doors", |r| validate::validate_doors(r).into_values(), &options).await
         })
     }
 
@@ -386,7 +386,7 @@ impl FobsApi {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "fob", "fobs", &options, Some(("fob", &["card_num", "id_num"])))?;
-            batch_write(&inner, spec, fobs, "fobs", validate::validate_fobs, &options).await
+            batch_write(&inner, spec, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), &options).await
         })
     }
 
@@ -396,7 +396,7 @@ impl FobsApi {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Put, "fob", "fobs", &options, Some(("fob", &["id"])))?;
-            batch_write(&inner, spec, assignments, "assignments", validate::validate_fob_assignments, &options).await
+            batch_write(&inner, spec, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), &options).await
         })
     }
 

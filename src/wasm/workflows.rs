@@ -1,6 +1,7 @@
 //! The workflows on the JS side: the event tail as an async iterable, the reference's two
 //! case processes, and roster sync.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -14,7 +15,7 @@ use web_sys::AbortSignal;
 use super::client::Inner;
 use super::resources::*;
 use super::transport::sleep;
-use super::writes::{wire_records, RunControl};
+use super::writes::RunControl;
 use super::{from_js, records_from_js, to_js, to_js_error};
 use crate::api::{self, parse_list, parse_one, ApiRequest};
 use crate::batch::{BatchReport, RecordStatus};
@@ -80,7 +81,7 @@ fn at_wire(at: &JsValue) -> Result<String, Error> {
     } else {
         at.as_string()
     };
-    text.and_then(|t| normalize_time(&t).ok().flatten()).ok_or_else(|| Error::config("options.at must be a Date, epoch milliseconds or YYYY-MM-DD HH:MM:SS"))
+    text.and_then(|t| normalize_time(&t).ok().flatten().map(Cow::into_owned)).ok_or_else(|| Error::config("options.at must be a Date, epoch milliseconds or YYYY-MM-DD HH:MM:SS"))
 }
 
 /// Reads the user a `UserRef` names; `not_found` when there is none.
@@ -225,7 +226,7 @@ impl UsersApi {
             let (records, rows) = roster_records(&roster)?;
             let v = validate::validate_users(&records);
             let mut problems: Vec<PlanProblem> = v.invalid.iter().map(|r| PlanProblem { index: r.index, row: None, messages: r.issues.iter().map(|i| i.message.clone()).collect() }).collect();
-            let mut valid = wire_records(v.valid);
+            let mut valid = v.into_values().valid;
             let unresolved = resolve_level_names(&inner, &mut valid, ctl.signal.as_ref()).await?;
             valid.retain(|(i, _)| !unresolved.iter().any(|(u, _)| u == i));
             problems.extend(unresolved.into_iter().map(|(index, m)| PlanProblem { index, row: None, messages: vec![m] }));

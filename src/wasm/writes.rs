@@ -55,11 +55,6 @@ pub struct BatchProgress {
     pub total: usize,
 }
 
-/// Valid records as `(input index, wire JSON)`, ready for a run.
-pub(crate) fn wire_records<W: Serialize>(valid: Vec<(usize, W)>) -> Vec<(usize, Value)> {
-    valid.into_iter().map(|(i, w)| (i, serde_json::to_value(w).unwrap_or(Value::Null))).collect()
-}
-
 /// Runs a whole write. Client-side rejections are settled first; with
 /// `validate_fails_batch`, nothing is sent while any record is invalid.
 pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validation<W>, valid: Vec<(usize, Value)>, total: usize, ctl: &RunControl) -> BatchReport {

@@ -123,7 +123,7 @@ pub fn plan(key: &str, roster: &[(usize, Value)], mut problems: Vec<PlanProblem>
     }
     if disable_missing {
         for (k, user) in &by_key {
-            let expired = user.access_expires.as_deref().and_then(|t| normalize_time(t).ok().flatten()).is_some_and(|t| t.as_str() <= now);
+            let expired = user.access_expires.as_deref().and_then(|t| normalize_time(t).ok().flatten()).is_some_and(|t| t.as_ref() <= now);
             if !seen.contains(k) && !expired {
                 plan.disable.push(PlannedDisable { id: user.id, record: disable_record(user, key, now) });
             }
@@ -161,7 +161,7 @@ fn level_ids(ids: impl Iterator<Item = u64>) -> String {
 fn comparable(field: &str, value: &str) -> String {
     let value = value.trim();
     match field {
-        "access_effective" | "access_expires" => normalize_time(value).ok().flatten().unwrap_or_else(|| value.to_string()),
+        "access_effective" | "access_expires" => normalize_time(value).ok().flatten().map_or_else(|| value.to_string(), |t| t.into_owned()),
         "email" => value.to_ascii_lowercase(),
         _ => value.to_string(),
     }

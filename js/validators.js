@@ -1,0 +1,280 @@
+// The offline validators: a thin walk over the caller's records that hands every field to
+// the core once, on the field tape (src/validate/tape.rs documents it), and turns the core's
+// compact answer into the report. The rules all live in the core; this file only moves data.
+//
+// Records are read the way JSON.stringify reads them (toJSON, boxed primitives, NaN and
+// Infinity as null, undefined/function/symbol values left out), so the verdicts are those of
+// the JSON form. A valid record that is already in the wire form comes back as the very same
+// object; any other valid record comes back as a new object in the wire form. An invalid
+// record's `input` is the caller's own object. Plain ESM; scripts/build.mjs derives the
+// CommonJS twin (validators.cjs) from this file.
+
+// Piece tags: the same numbers as src/validate/tape.rs.
+const RECORD = 1;
+const NOT_OBJECT = 2;
+const TEXT = 3;
+const NUMBER = 4;
+const TRUE = 5;
+const FALSE = 6;
+const NULL = 7;
+const OBJECT = 8;
+const ARRAY = 9;
+const UNKNOWN = 10;
+const SKIPPED = 11;
+const LEVELS = 12;
+const LEVEL = 13;
+const LEVEL_ID = 14;
+const LEVEL_NAME = 15;
+
+const V = 118; // "v": valid as given
+const P = 112; // "p": valid after the patches
+
+/** The value JSON.stringify would write for `value` under `key`. */
+function jsonValue(value, key) {
+  if (value !== null && (typeof value === "object" || typeof value === "bigint") && typeof value.toJSON === "function") {
+    value = value.toJSON(key);
+  }
+  if (value !== null && typeof value === "object") {
+    if (value instanceof Number) return Number(value);
+    if (value instanceof String) return String(value);
+    if (value instanceof Boolean) return value.valueOf();
+  }
+  return value;
+}
+
+/** Whether JSON leaves the value out (of an object) or writes null (in an array). */
+function invisible(value) {
+  return value === undefined || typeof value === "function" || typeof value === "symbol";
+}
+
+/** Thrown where JSON.stringify would throw (a BigInt, a cycle); the caller reports it. */
+class NotJson extends Error {}
+
+function assertJson(value) {
+  try {
+    JSON.stringify(value);
+  } catch (error) {
+    throw new NotJson(error.message);
+  }
+}
+
+/** A growable list of pieces (two u32 words each) and their text. */
+class Tape {
+  constructor(words) {
+    this.words = new Uint32Array(Math.max(64, words));
+    this.length = 0;
+    this.text = "";
+  }
+
+  /** Appends a piece; returns its position (to fill in a count later). */
+  push(tag, slot, len) {
+    if (this.length + 2 > this.words.length) {
+      const bigger = new Uint32Array(this.words.length * 2);
+      bigger.set(this.words);
+      this.words = bigger;
+    }
+    const at = this.length;
+    this.words[at] = tag | (slot << 8);
+    this.words[at + 1] = len;
+    this.length = at + 2;
+    return at;
+  }
+
+  pushText(tag, slot, text) {
+    this.push(tag, slot, text.length);
+    this.text += text;
+  }
+
+  /** A plain value, or an opaque object/array; false when JSON would leave it out. */
+  value(value, slot) {
+    switch (typeof value) {
+      case "string":
+        this.pushText(TEXT, slot, value);
+        return true;
+      case "number":
+        if (Number.isFinite(value)) this.pushText(NUMBER, slot, String(value));
+        else this.push(NULL, slot, 0);
+        return true;
+      case "boolean":
+        this.push(value ? TRUE : FALSE, slot, 0);
+        return true;
+      case "bigint":
+        assertJson(value);
+        return true;
+      case "object":
+        if (value === null) {
+          this.push(NULL, slot, 0);
+        } else {
+          assertJson(value);
+          this.push(Array.isArray(value) ? ARRAY : OBJECT, slot, 0);
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** One `accesslevels` entry. */
+  level(entry) {
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+      if (!this.value(entry, 0)) this.push(NULL, 0, 0);
+      return;
+    }
+    const at = this.push(LEVEL, 0, 0);
+    let keys = 0;
+    for (const key of Object.keys(entry)) {
+      const value = jsonValue(entry[key], key);
+      if (invisible(value)) continue;
+      keys += 1;
+      if (key === "id" || key === "name") {
+        this.push(key === "id" ? LEVEL_ID : LEVEL_NAME, 0, 0);
+        this.value(value, 0);
+      } else {
+        if (typeof value === "object" || typeof value === "bigint") assertJson(value);
+        this.pushText(UNKNOWN, 0, key);
+      }
+    }
+    this.words[at + 1] = keys;
+  }
+
+  /** One record: a RECORD piece with the count of the pieces that follow it. */
+  record(given, index, slots, levelsSlot) {
+    const record = jsonValue(given, String(index));
+    if (record === null || typeof record !== "object" || Array.isArray(record)) {
+      if (typeof record === "bigint" || (Array.isArray(record) && record.length)) assertJson(record);
+      this.push(NOT_OBJECT, 0, 0);
+      return;
+    }
+    const at = this.push(RECORD, 0, 0);
+    let pieces = 0;
+    // A record seen through toJSON or a boxed value is not the caller's object as sent.
+    if (record !== given) {
+      this.push(SKIPPED, 0, 0);
+      pieces += 1;
+    }
+    for (const key of Object.keys(record)) {
+      const raw = record[key];
+      const value = jsonValue(raw, key);
+      pieces += 1;
+      if (invisible(value)) {
+        this.push(SKIPPED, 0, 0);
+        continue;
+      }
+      const slot = slots.get(key);
+      if (slot === undefined) {
+        if (typeof value === "object" || typeof value === "bigint") assertJson(value);
+        this.pushText(UNKNOWN, 0, key);
+        continue;
+      }
+      if (value !== raw) {
+        this.push(SKIPPED, 0, 0);
+        pieces += 1;
+      }
+      if (slot === levelsSlot && Array.isArray(value)) {
+        this.push(LEVELS, slot, value.length);
+        for (let i = 0; i < value.length; i++) this.level(jsonValue(value[i], String(i)));
+      } else {
+        this.value(value, slot);
+      }
+    }
+    this.words[at + 1] = pieces;
+  }
+}
+
+/**
+ * The validators over a loaded core (its guarded exports). `LocktError` is the package's
+ * error class, for the argument errors raised here.
+ */
+export function makeValidators(core, LocktError) {
+  const kinds = new Map();
+
+  /** The field names and slots of a record kind, read from the core once. */
+  function kindOf(name) {
+    let kind = kinds.get(name);
+    if (!kind) {
+      const fields = core.tapeFields(name === "userForm" ? "users" : name).split(",");
+      kind = { name, fields, slots: new Map(fields.map((f, i) => [f, i])), levelsSlot: fields.indexOf("accesslevels") };
+      kinds.set(name, kind);
+    }
+    return kind;
+  }
+
+  function runTape(kindName, records, what) {
+    const kind = kindOf(kindName);
+    const tape = new Tape(records.length * 2 * (kind.fields.length + 2));
+    try {
+      for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
+    } catch (error) {
+      if (error instanceof NotJson) throw new LocktError(`${what} cannot be read as JSON: ${error.message}`, { kind: "config" });
+      throw error;
+    }
+    return JSON.parse(core.validateTape(kindName, tape.text, tape.words.subarray(0, tape.length)));
+  }
+
+  /** A valid record in the wire form: the caller's values with the core's patches. */
+  function rebuild(given, index, kind, patches) {
+    const record = jsonValue(given, String(index));
+    const patched = new Map();
+    for (let i = 1; i < patches.length; i++) patched.set(patches[i][0], patches[i][1]);
+    const out = {};
+    kind.fields.forEach((field, slot) => {
+      const value = patched.has(slot) ? patched.get(slot) : jsonValue(record[field], field);
+      // null, and what JSON writes as null (NaN, Infinity), is an absent field.
+      if (value !== null && !invisible(value) && !(typeof value === "number" && !Number.isFinite(value))) out[field] = value;
+    });
+    return out;
+  }
+
+  function validator(kindName, what) {
+    return function validate(records) {
+      if (!Array.isArray(records)) throw new LocktError(`${what} must be an array of records`, { kind: "config" });
+      const kind = kindOf(kindName);
+      const answer = runTape(kindName, records, what);
+      const valid = [];
+      const validIndices = [];
+      const invalid = [];
+      const statuses = answer.s;
+      let patch = 0;
+      let bad = 0;
+      for (let i = 0; i < statuses.length; i++) {
+        const status = statuses.charCodeAt(i);
+        if (status === V) {
+          valid.push(records[i]);
+          validIndices.push(i);
+        } else if (status === P) {
+          valid.push(rebuild(records[i], i, kind, answer.p[patch++]));
+          validIndices.push(i);
+        } else {
+          invalid.push({ index: i, input: records[i], issues: answer.i[bad++][1] });
+        }
+      }
+      return { valid, validIndices, invalid, warnings: answer.w };
+    };
+  }
+
+  /** The issues of one user form, by field (`{}` when valid). */
+  function validateUser(user) {
+    if (user === undefined) throw new LocktError("user is missing", { kind: "config" });
+    const byField = {};
+    for (const issue of runTape("userForm", [user], "user")) (byField[issue.field] ??= []).push(issue);
+    return byField;
+  }
+
+  /** Consecutive blocks of at most `size` records (default 100, the API's limit), the very same objects. */
+  function planBatches(records, size = 100) {
+    if (!Array.isArray(records)) throw new LocktError("records must be an array", { kind: "config" });
+    if (!(Number.isInteger(size) && size >= 1)) throw new LocktError("size must be a positive integer", { kind: "config" });
+    const out = [];
+    for (let start = 0; start < records.length; start += size) out.push(records.slice(start, start + size));
+    return out;
+  }
+
+  return {
+    validateUsers: validator("users", "users"),
+    validateFobs: validator("fobs", "fobs"),
+    validateFobAssignments: validator("fobAssignments", "assignments"),
+    validateDoors: validator("doors", "doors"),
+    validateUser,
+    planBatches,
+  };
+}
