@@ -232,6 +232,7 @@ describe("validate users", () => {
         "V-1,Ann,Lee,ann@example.com,1001,",
         'V-2,Bob,Ray,bob@example.com,1002,"first line',
         'second line"',
+        ",,,,,",
         "V-3,Cat,Kim,cat@example.com,A8914,",
         "V-4,Dan,Fox,dan@@example.com,1004,",
         "V-5,Eve,Ng,eve@example.com,1005,",
@@ -239,11 +240,12 @@ describe("validate users", () => {
     );
     const text = await cli(["validate", "users", file], { env: { LOCKT_API_KEY: "", LOCKT_API_USER: "" } });
     assert.equal(text.code, 1, text.stderr);
-    // Rows as a spreadsheet shows them: the two-line cell is one row, so A8914 is row 4, not line 5.
-    assert.match(json(text).problems.map((p) => `${p.row} ${p.field}`).join(","), /^4 card_num,5 email$/);
+    // Rows as a spreadsheet shows them: the two-line cell is one row and the empty row counts,
+    // so A8914 (the third record, on line 6) is row 5.
+    assert.match(json(text).problems.map((p) => `${p.row} ${p.field}`).join(","), /^5 card_num,6 email$/);
     const onTty = await onTerminal(["validate", "users", file], { env: { NO_COLOR: "1" } });
     assert.equal(onTty.code, 1);
-    assert.match(onTty.stdout, /^row 4 +card_num +Non-Numeric card_num found: A8914\r?\nrow 5 +email +Invalid email address found: dan@@example\.com\r?\n/);
+    assert.match(onTty.stdout, /^row 5 +card_num +Non-Numeric card_num found: A8914\r?\nrow 6 +email +Invalid email address found: dan@@example\.com\r?\n/);
     assert.match(onTty.stdout, /row 1 +notes +.*\(warning\)/);
     assert.match(onTty.stdout, /5 records, 3 valid, 2 invalid, 1 warnings/);
     const good = join(tmp, "good.json");
@@ -255,11 +257,11 @@ describe("validate users", () => {
 });
 
 describe("writes", () => {
-  /** A 250-row CSV of new users; row 102 (index 100) has a bad e-mail. */
+  /** A 250-row CSV of new users after an empty row; row 103 (index 100) has a bad e-mail. */
   function roster250(prefix) {
     const file = join(tmp, `${prefix}.csv`);
     const rows = Array.from({ length: 250 }, (_, i) => `${prefix}-${i},First${i},Last${i},${i === 100 ? "bad@@example.com" : `${prefix.toLowerCase()}${i}@example.com`},${String(process.pid * 1000 + i + (prefix === "PTY" ? 500 : 0))}`);
-    writeFileSync(file, ["id_num,first_name,last_name,email,card_num", ...rows].join("\n"));
+    writeFileSync(file, ["id_num,first_name,last_name,email,card_num", ",,,,", ...rows].join("\n"));
     return file;
   }
 
@@ -269,10 +271,10 @@ describe("writes", () => {
     assert.equal(run.code, 1, run.stderr);
     const report = json(run);
     assert.deepEqual([report.total, report.committed, report.rejected, report.calls], [250, 249, 1, 3]);
-    assert.deepEqual(report.records.filter((r) => r.status !== "committed").map((r) => [r.index, r.row, r.status]), [[100, 102, "rejected"]]);
+    assert.deepEqual(report.records.filter((r) => r.status !== "committed").map((r) => [r.index, r.row, r.status]), [[100, 103, "rejected"]]);
     assert.deepEqual(JSON.parse(readFileSync(reportFile, "utf8")), report);
     assert.ok(!run.stderr.includes("\r") && !run.stderr.includes("#"), `no progress bar when piped: ${run.stderr}`);
-    assert.match(run.stderr, /^250 records: 249 committed, 1 rejected, 0 unknown, 0 not sent \(3 calls\)\n  row 102 rejected: Invalid email address found: bad@@example\.com\n$/);
+    assert.match(run.stderr, /^250 records: 249 committed, 1 rejected, 0 unknown, 0 not sent \(3 calls\)\n  row 103 rejected: Invalid email address found: bad@@example\.com\n$/);
     assert.equal((await lockt.users.getByIdNum("PIPE-249"))?.first_name, "First249");
   });
 
