@@ -199,12 +199,14 @@ function reportError(e) {
 
 // ── help ─────────────────────────────────────────────────────────────────
 
+/** `lockt help [group [command]]`: one command's help, a group's commands, or all of them. */
 function help(words, stream, code) {
-  const group = COMMANDS.filter((c) => words.length === 0 || c.name === words.join(" ") || c.name.startsWith(`${words[0]} `));
-  if (group.length === 1 && words.length > 1) {
-    stream.write(commandHelp(group[0]));
+  const command = COMMANDS.find((c) => c.name === words.slice(0, 2).join(" "));
+  if (command) {
+    stream.write(commandHelp(command));
     return code;
   }
+  const group = COMMANDS.filter((c) => words.length === 0 || c.name.startsWith(`${words[0]} `));
   if (!group.length) throw new UsageError(`unknown command: ${words.join(" ")}`);
   const synopsis = (c) => [c.name, ...(c.args ?? [])].join(" ");
   const width = Math.max(...group.map((c) => synopsis(c).length));
