@@ -542,6 +542,7 @@ async function confirm(question) {
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   const answer = await new Promise((resolve) => {
     prompt.question(question, resolve);
+    prompt.once("SIGINT", () => prompt.close()); // Ctrl-C is a no
     prompt.once("close", () => resolve(""));
   });
   prompt.close();
