@@ -4,7 +4,7 @@
 //   npm run bench                     builds what it needs first (scripts/bench.mjs), then this
 //   node bench/run.mjs --only validate,csv --runs 7 --users 100000   (after a build)
 //
-// Sections: validate, csv, size, startup, save, memory (all by default). Every figure is a
+// Sections: validate, csv, size, startup, save, memory, cli (all by default). Every figure is a
 // ratio against its peer measured in the same run, as the median of --runs alternating runs
 // (default 5): shared CI machines are noisy, absolute milliseconds are not comparable
 // between runs. Prints a table, writes bench/results/latest.json and bench/RESULTS.md.
@@ -24,7 +24,7 @@ const workDir = join(resultsDir, "tmp");
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
-const SECTIONS = ["validate", "csv", "size", "startup", "save", "memory"];
+const SECTIONS = ["validate", "csv", "size", "startup", "save", "memory", "cli"];
 const only = opt("only", SECTIONS.join(",")).split(",");
 const RUNS = Number(opt("runs", 5));
 const USERS = Number(opt("users", 100_000));
@@ -490,10 +490,58 @@ async function benchMemory() {
   });
 }
 
+// ── 7. lockt --help ─────────────────────────────────────────────────────
+
+/** One fresh `node ...argv`: wall time from spawn to exit, and the CPU time (user + system) it used. */
+function timedNode(argv) {
+  // Preloaded: reports the process's own CPU time (bootstrap included) as it exits.
+  const probe = "data:text/javascript,process.on('exit',()=>process.stderr.write('\\ncpu '+JSON.stringify(process.cpuUsage())))";
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const p = spawn(process.execPath, ["--import", probe, ...argv], { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.on("exit", (code) => {
+      const wall = performance.now() - start;
+      const cpu = /(?:^|\n)cpu (\{.*\})$/.exec(err.trim());
+      if (code !== 0 || !cpu) return reject(new Error(`node ${argv.join(" ")} exited ${code}: ${err}`));
+      const { user, system } = JSON.parse(cpu[1]);
+      resolve({ wall, cpu: (user + system) / 1000 });
+    });
+  });
+}
+
+/** The `lockt` CLI's help, top-level and per command, in fresh processes, against bare Node. */
+async function benchCli() {
+  log(`\n7. lockt --help (${STARTUP_RUNS} fresh processes each)`);
+  const cli = join(pkgDir, "cli.mjs");
+  const listing = (await child([cli, "--help"])).split("Commands:\n")[1].split("\n\n")[0];
+  const commands = listing.split("\n").map((line) => line.trim().split(/\s+/).slice(0, 2).join(" "));
+  const runs = { node: ["-e", ""], top: [cli, "--help"], ...Object.fromEntries(commands.map((c) => [c, [cli, ...c.split(" "), "--help"]])) };
+  const names = Object.keys(runs);
+  const times = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < STARTUP_RUNS; r++) {
+    for (const name of names.map((_, i) => names[(i + r) % names.length])) times[name].push(await timedNode(runs[name]));
+  }
+  const med = (name, what) => median(times[name].map((t) => t[what]));
+  const slowest = commands.reduce((a, b) => (med(a, "wall") >= med(b, "wall") ? a : b));
+  const worstCpu = Math.max(med("top", "cpu"), ...commands.map((c) => med(c, "cpu")));
+  results.sections.cli = { times, slowest, loadavg: os.loadavg()[0] };
+  row({
+    benchmark: "7. `lockt --help` / the slowest command's `--help`, fresh process: wall (CPU)",
+    ours: `${ms(med("top", "wall"))} ms (${ms(med("top", "cpu"))}) / ${ms(med(slowest, "wall"))} ms (${ms(med(slowest, "cpu"))}) \`${slowest}\``,
+    peer: "bare `node -e \"\"`",
+    peerValue: `${ms(med("node", "wall"))} ms (${ms(med("node", "cpu"))})`,
+    ratio: `${ratioMedian(times.top.map((t) => t.wall), times.node.map((t) => t.wall)).toFixed(2)}× the wall time`,
+    goal: "< 150 ms",
+    met: worstCpu < 150 ? `met in CPU time (worst ${ms(worstCpu)} ms)` : `missed by ${ms(worstCpu - 150)} ms of CPU`,
+  });
+}
+
 // ── run ─────────────────────────────────────────────────────────────────
 
 const started = performance.now();
-const fns = { validate: benchValidate, csv: benchCsv, size: benchSize, startup: benchStartup, save: benchSave, memory: benchMemory };
+const fns = { validate: benchValidate, csv: benchCsv, size: benchSize, startup: benchStartup, save: benchSave, memory: benchMemory, cli: benchCli };
 for (const name of SECTIONS.filter((s) => only.includes(s))) {
   try {
     await fns[name]();

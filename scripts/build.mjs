@@ -68,7 +68,7 @@ await step("wasm-opt -Oz", async () => {
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js"]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "cli.mjs"]) {
     copy(file);
   }
   // CommonJS twins of the error class and its types, derived from the ESM file.
@@ -134,6 +134,8 @@ function packageJson() {
     main: "./node.cjs",
     module: "./index.js",
     types: "./index.d.ts",
+    // The `lockt` command line (js/cli.mjs), on the package's public API.
+    bin: { lockt: "./cli.mjs" },
     exports: {
       ".": {
         // Listed before "types" so that TypeScript under node16/nodenext picks the
@@ -165,6 +167,7 @@ function packageJson() {
       "guard.cjs",
       "validators.js",
       "validators.cjs",
+      "cli.mjs",
       "web/",
       "node/",
     ],

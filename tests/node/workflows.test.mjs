@@ -1,96 +1,23 @@
-// The workflows against the sandbox: a resumable tail across a kill, the case processes,
-// and a 2,000-row roster sync that applies exactly and leaves nothing to do.
+// The workflows against the sandbox: the tail's gaps and backoff, the case processes, and a
+// 2,000-row roster sync that applies exactly and leaves nothing to do. (A tail resumed across
+// a kill is in cli.test.mjs, through `lockt events tail`.)
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
-import { importPackage, projectDir } from "../support/pkg.mjs";
+import { importPackage } from "../support/pkg.mjs";
 import { API_KEY, API_USER, startSandbox } from "../support/sandbox.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-let sdk, sb, lockt, tmp;
+let sdk, sb, lockt;
 
 before(async () => {
   sdk = await importPackage();
   sb = await startSandbox({ seed: "demo" });
   lockt = new sdk.LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY });
-  tmp = mkdtempSync(join(tmpdir(), "lockt-workflows-"));
 });
 after(async () => {
   await sb?.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
-/** The examples, where "lockt-secureaccess" resolves to the package under test. */
-function examplesDir() {
-  if (!projectDir) return join(root, "examples");
-  const dir = join(projectDir, "examples");
-  cpSync(join(root, "examples"), dir, { recursive: true });
-  return dir;
-}
-
-/** Runs examples/tail-events.mjs as a user would. */
-function startTail(cursorFile) {
-  const child = spawn(process.execPath, [join(examplesDir(), "tail-events.mjs"), "--cursor", cursorFile, "--interval", "50"], {
-    env: { ...process.env, LOCKT_BASE_URL: sb.baseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines = [];
-  let buffer = "";
-  child.stdout.on("data", (chunk) => {
-    buffer += chunk;
-    const parts = buffer.split("\n");
-    buffer = parts.pop();
-    lines.push(...parts.filter(Boolean).map((l) => JSON.parse(l).id));
-  });
-  let stderr = "";
-  child.stderr.on("data", (c) => (stderr += c));
-  const exited = new Promise((resolve) => child.on("exit", resolve));
-  return { child, lines, exited, stderr: () => stderr };
-}
-
-async function until(check, what, ms = 15_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe("events.tail", () => {
-  test("a tail killed in the middle of a burst resumes from its cursor: every event exactly once", async () => {
-    const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
-    const cursorFile = join(tmp, "cursor");
-    rmSync(cursorFile, { force: true });
-    writeFileSync(cursorFile, String(start));
-    const first = startTail(cursorFile);
-    const burst = (async () => {
-      for (let i = 0; i < 20; i++) {
-        await sb.admin.burstEvents(50);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
-    await until(() => first.lines.length >= 150, "the first run to read part of the burst");
-    first.child.kill("SIGTERM");
-    await first.exited;
-    await burst;
-    assert.ok(first.lines.length < 1000, `the first run stopped in the middle (${first.lines.length} events)`);
-    const cursor = Number(readFileSync(cursorFile, "utf8"));
-    assert.equal(cursor, first.lines.at(-1), "the cursor is the last event written");
-
-    const second = startTail(cursorFile);
-    const expected = (await lockt.events.after(start)).map((e) => e.id);
-    assert.equal(expected.length, 1000);
-    await until(() => first.lines.length + second.lines.length >= expected.length, "the second run to catch up");
-    second.child.kill("SIGTERM");
-    await second.exited;
-    const all = [...first.lines, ...second.lines];
-    assert.deepEqual(all, expected, "every event once, in ascending order, across the restart");
-  });
-
   test("a full 5,000-event window past the cursor is reported as a gap", async () => {
     const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
     await sb.admin.burstEvents(5200);
