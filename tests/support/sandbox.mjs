@@ -29,8 +29,9 @@ export function sandboxBinary() {
   return found;
 }
 
-export async function startSandbox({ seed = "demo", admin = true, args = [], startTimeoutMs = 20_000 } = {}) {
-  const child = spawn(sandboxBinary(), ["--port", "0", "--seed", seed, ...(admin ? ["--admin"] : []), ...args], {
+/** `port`: 0 (the default) lets the OS pick; a test restarting a stopped sandbox passes its old port. */
+export async function startSandbox({ seed = "demo", admin = true, args = [], port = 0, startTimeoutMs = 20_000 } = {}) {
+  const child = spawn(sandboxBinary(), ["--port", String(port), "--seed", seed, ...(admin ? ["--admin"] : []), ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const killOnExit = () => child.kill("SIGKILL");
