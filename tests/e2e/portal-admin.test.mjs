@@ -97,7 +97,7 @@ test("user detail: Replace does not carry over, replacing and a past-date disabl
   const rows = page.locator("#users-table tbody tr[data-id]");
   await rows.first().waitFor();
   await rows.nth(0).getByRole("button", { name: /^Open/ }).click();
-  assert.equal(await page.inputValue("#assign-level"), "", "the level list starts on its prompt");
+  assert.equal(await page.$eval("#assign-level", (select) => select.selectedOptions[0]?.textContent), "Choose a level", "the level list starts on its prompt");
   await page.check("#assign-replace");
   await rows.nth(1).getByRole("button", { name: /^Open/ }).click();
   assert.equal(await page.isChecked("#assign-replace"), false, "Replace is reset for the next user");
@@ -131,6 +131,9 @@ test("user detail: Replace does not carry over, replacing and a past-date disabl
   await page.getByRole("button", { name: "Remove Contractors" }).click();
   await waitForText(page, "#user-detail-status", /Removed Contractors/);
   assert.equal((await page.locator("#user-levels").innerText()).replace(/\s*×/g, "").trim(), "Housekeeping");
+  await page.getByRole("button", { name: "Remove Housekeeping" }).click();
+  await waitForText(page, "#user-detail-status", /Removed Housekeeping/);
+  assert.equal(await page.locator("#user-levels").innerText(), "No access levels", "the last level can be removed too");
 
   // A past date asks first and says so; accepted, the panel says access has ended.
   await sb.admin.clearRequests();
@@ -180,6 +183,18 @@ test("form messages are plain sentences on the field concerned", { skip: missing
   assert.equal(await page.locator("#users-error").isHidden(), true);
 });
 
+/**
+ * The page after the axe walk, for people: tests/artifacts/e2e/ always; with UPDATE_SCREENSHOT
+ * also the committed tests/artifacts/portal-<width>.png (the page's top `height` px).
+ */
+async function screenshot(page, width, height) {
+  await page.screenshot({ path: join(artifacts, `portal-admin-${width}.png`), fullPage: true });
+  if (process.env.UPDATE_SCREENSHOT) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(root, `tests/artifacts/portal-${width}.png`), fullPage: true, clip: { x: 0, y: 0, width, height } });
+  }
+}
+
 /** The states axe checks: connected, form errors, user detail open, import report shown. */
 async function axeWalk(page, width) {
   const found = [];
@@ -209,7 +224,7 @@ async function axeWalk(page, width) {
 test("1280 px: axe-core finds no violations in the connected, form-error, user-detail and import-report states", { skip: missingLib, timeout: 120_000 }, async (t) => {
   const { page, problems } = await open(t);
   assert.deepEqual(await axeWalk(page, 1280), []);
-  await page.screenshot({ path: join(artifacts, "portal-admin-1280.png"), fullPage: true });
+  await screenshot(page, 1280, 2400);
   assert.deepEqual(problems, []);
 });
 
@@ -235,7 +250,7 @@ test("390 px: tables become cards, every row action is visible without sideways 
   if (levels[0] < 25) assert.match(await page.locator("#doors-low").innerText(), /under 25 %/);
 
   assert.deepEqual(await axeWalk(page, 390), []);
-  await page.screenshot({ path: join(artifacts, "portal-admin-390.png"), fullPage: true });
+  await screenshot(page, 390, 4200);
   assert.deepEqual(problems, []);
 });
 

@@ -2,12 +2,12 @@
 // sandbox serving it (`--serve www`, same origin as the API).
 //
 //   node scripts/test.mjs --only e2e        (after npm run build, which fills www/lib)
-//   UPDATE_SCREENSHOT=1 node --test tests/e2e   also rewrites docs/portal.png and the
-//                                               committed tests/artifacts/portal-{1280,390}.png
+//   UPDATE_SCREENSHOT=1 node --test tests/e2e   also rewrites docs/portal.png (and, in
+//                                               portal-admin, tests/artifacts/portal-{1280,390}.png)
 //
 // Screenshots of every section go to tests/artifacts/e2e/ (not committed).
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import test, { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -201,9 +201,6 @@ test("events: a new event appears in the live tail without a reload", { skip: mi
   const overflow = await narrow.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 390 px`);
   await narrow.page.screenshot({ path: join(artifacts, "portal-390.png"), fullPage: true });
-  if (process.env.UPDATE_SCREENSHOT) {
-    for (const width of [1280, 390]) copyFileSync(join(artifacts, `portal-${width}.png`), join(root, `tests/artifacts/portal-${width}.png`));
-  }
   assert.deepEqual([...problems, ...narrow.problems], []);
 });
 
