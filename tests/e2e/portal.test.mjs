@@ -107,7 +107,7 @@ test("new user: an invalid email shows inline and nothing is sent; fixed, the us
   assert.deepEqual(problems, []);
 });
 
-test("bulk import: 250 rows with 3 bad ones, progress to 100 %, 247 committed and 3 rejected", { skip: missingLib, timeout: 90_000 }, async (t) => {
+test("bulk import: 250 rows with 3 bad ones, progress to 100 %, 247 saved and 3 rejected", { skip: missingLib, timeout: 90_000 }, async (t) => {
   const { page, problems } = await openPortal(t);
   const bad = new Map([
     [10, { email: "not-an-email" }],
