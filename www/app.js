@@ -723,13 +723,14 @@ function showReport(cancelled) {
   const notSent = count("notSent");
   const unknown = count("unknown");
   const s = imported.summary;
+  const item = (outcome, n, text) => h("li", { className: n ? outcome : `${outcome} zero` }, `${n} ${text}`);
   $("#import-counts").replaceChildren(
-    h("li", { className: "committed" }, `${saved} saved`),
-    h("li", { className: "unchanged" }, `${count("unchanged")} unchanged: already held as sent`),
-    h("li", { className: "ignored" }, `${count("ignored")} ignored: exists and Update existing is off`),
-    h("li", { className: "rejected" }, `${count("rejected")} rejected`),
-    h("li", { className: "notSent" }, `${notSent} not sent`),
-    ...(unknown ? [h("li", { className: "unknown" }, `${unknown} unknown (not confirmed by the API)`)] : []),
+    item("committed", saved, "saved"),
+    item("unchanged", count("unchanged"), "unchanged: already held as sent"),
+    item("ignored", count("ignored"), "ignored: exists and Update existing is off"),
+    item("rejected", count("rejected"), "rejected"),
+    item("notSent", notSent, "not sent"),
+    ...(unknown ? [item("unknown", unknown, "unknown (not confirmed by the API)")] : []),
   );
   $("#import-api-counts").textContent = s
     ? `The API's counts for the last run: ${s.submitted} submitted, ${s.inserted} inserted, ${s.updated} updated, ${s.errors} with errors.`
