@@ -281,6 +281,13 @@ test("390 px: tables become cards, every row action is visible without sideways 
   if (levels[0] < 25) assert.match(await page.locator("#doors-low").innerText(), /under 25 %/);
 
   assert.deepEqual(await axeWalk(page, 390), []);
+  // With the user detail, the import preview and its report open, still nothing scrolls sideways.
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll(".table-wrap"), document.documentElement]
+      .filter((box) => box.scrollWidth > box.clientWidth)
+      .map((box) => box.getAttribute("aria-label") ?? box.tagName),
+  );
+  assert.deepEqual(wide, []);
   await screenshot(page, 390, 4200);
   assert.deepEqual(problems, []);
 });
