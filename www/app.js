@@ -675,10 +675,12 @@ async function runImport(indices, blocked = new Map()) {
       validateFailsBatch: false, // send the valid rows, report the others
       updateExisting,
       signal,
-      onProgress: ({ batch, batches, sent, total }) => {
+      onProgress: ({ batch, batches, sent, total, waiting }) => {
         progress.max = Math.max(1, total);
         progress.value = sent;
-        text.textContent = `${sent} of ${total} sent (call ${batch} of ${batches}) · ${Math.round((100 * sent) / Math.max(1, total))} %`;
+        const done = `${sent} of ${total} sent (call ${batch} of ${batches}) · ${Math.round((100 * sent) / Math.max(1, total))} %`;
+        // `waiting`: the API is busy with another writer's change (429); the SDK waits its turn.
+        text.textContent = waiting ? `${done} · waiting for another change to finish …` : done;
       },
     });
     for (const record of report.records) {
