@@ -3,6 +3,7 @@
 // runs under a CSP that allows 'wasm-unsafe-eval' but not 'unsafe-eval'.
 import initWasm, * as core from "./web/lockt_secureaccess.js";
 import { makeGuard } from "./guard.js";
+import { makeInit } from "./loader.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 import { makeValidators } from "./validators.js";
@@ -21,28 +22,12 @@ export const { validateUsers, validateUser, validateFobs, validateFobAssignments
 /** Standard Schema objects over the SDK's validators. */
 export const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 
-let ready;
-
 /**
  * Loads the wasm module once; later calls return the same promise.
  * `input` is optional: a URL, Response, BufferSource or WebAssembly.Module
  * (or wasm-bindgen's `{ module_or_path }`); by default the .wasm file next
  * to this module is fetched.
  */
-export function init(input) {
-  if (!ready) {
-    const options = input !== null && typeof input === "object" && "module_or_path" in input
-      ? input
-      : { module_or_path: input };
-    ready = initWasm(options).then(
-      () => guard.register(),
-      (error) => {
-        ready = undefined; // let the caller try again (e.g. after a network error)
-        throw error;
-      },
-    );
-  }
-  return ready;
-}
+export const init = makeInit(initWasm, guard);
 
 export default init;

@@ -214,14 +214,14 @@ export function makeValidators(core, LocktError) {
   /** A valid record in the wire form: the caller's values with the core's patches. */
   function rebuild(given, index, kind, patches) {
     const record = jsonValue(given, String(index));
-    const patched = new Map();
-    for (let i = 1; i < patches.length; i++) patched.set(patches[i][0], patches[i][1]);
+    const values = kind.fields.map((field) => jsonValue(record[field], field));
+    for (let i = 1; i < patches.length; i++) values[patches[i][0]] = patches[i][1];
     const out = {};
-    kind.fields.forEach((field, slot) => {
-      const value = patched.has(slot) ? patched.get(slot) : jsonValue(record[field], field);
+    for (let slot = 0; slot < values.length; slot++) {
+      const value = values[slot];
       // null, and what JSON writes as null (NaN, Infinity), is an absent field.
-      if (value !== null && !invisible(value) && !(typeof value === "number" && !Number.isFinite(value))) out[field] = value;
-    });
+      if (value !== null && !invisible(value) && !(typeof value === "number" && !Number.isFinite(value))) out[kind.fields[slot]] = value;
+    }
     return out;
   }
 

@@ -28,9 +28,19 @@ async function step(name, fn) {
   console.log(`build: ${name} done in ${seconds(start)}`);
 }
 
-await step("cargo build", () =>
-  run("cargo", ["build", "--release", "--target", "wasm32-unknown-unknown", "-p", crate.name]),
-);
+// Two modules: the whole SDK (size first: opt-level "z", wasm-opt -Oz) and the offline
+// validators alone for `lockt-secureaccess/validate` (speed first: the `validate` profile at
+// opt-level 3, wasm-opt -O3; small anyway, as it holds no client).
+const MODULES = [
+  { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: "-Oz" },
+  { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: "-O3" },
+];
+
+await step("cargo build", async () => {
+  for (const m of MODULES) {
+    await run("cargo", ["build", "--profile", m.profile, "--target", "wasm32-unknown-unknown", "-p", crate.name, ...m.cargoArgs]);
+  }
+});
 
 await step("wasm-bindgen", async () => {
   // The CLI must match the wasm-bindgen crate exactly, or it refuses the module.
@@ -40,35 +50,39 @@ await step("wasm-bindgen", async () => {
     throw new Error(`wasm-bindgen CLI ${have} does not match the crate ${want}: cargo install wasm-bindgen-cli --version =${want}`);
   }
   rmSync(pkg, { recursive: true, force: true });
-  const wasm = join(root, "target/wasm32-unknown-unknown/release", `${stem}.wasm`);
-  for (const [target, dir] of [["web", "web"], ["nodejs", "node"]]) {
-    await run("wasm-bindgen", [wasm, "--target", target, "--weak-refs", "--out-dir", join(pkg, dir)]);
-    // The generated classes declare [Symbol.dispose]; make the typings carry the
-    // lib they need, so that they compile whatever `lib` a user's tsconfig has.
-    const dts = join(pkg, dir, `${stem}.d.ts`);
-    const types = readFileSync(dts, "utf8");
-    if (types.includes("Symbol.dispose")) writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${types}`);
+  for (const m of MODULES) {
+    const wasm = join(root, "target/wasm32-unknown-unknown", m.profile, `${stem}.wasm`);
+    for (const [target, dir] of [["web", "web"], ["nodejs", "node"]]) {
+      await run("wasm-bindgen", [wasm, "--target", target, "--weak-refs", "--out-dir", join(m.dir, dir)]);
+      // The generated classes declare [Symbol.dispose]; make the typings carry the
+      // lib they need, so that they compile whatever `lib` a user's tsconfig has.
+      const dts = join(m.dir, dir, `${stem}.d.ts`);
+      const types = readFileSync(dts, "utf8");
+      if (types.includes("Symbol.dispose")) writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${types}`);
+    }
   }
 });
 
-await step("wasm-opt -Oz", async () => {
+await step("wasm-opt", async () => {
   // binaryen from npm (Debian's wasm-opt 108 silently writes broken modules).
   const wasmOpt = join(root, "node_modules/.bin/wasm-opt");
   if (!existsSync(wasmOpt)) throw new Error("node_modules/.bin/wasm-opt is missing: run npm ci");
-  const [web, node] = ["web", "node"].map((dir) => join(pkg, dir, `${stem}_bg.wasm`));
-  const optimise = (file) => run(wasmOpt, ["-Oz", ...WASM_FEATURES, file, "-o", file]);
-  // Both targets get the same module (only the JS glue differs): optimise it once.
-  if (readFileSync(web).equals(readFileSync(node))) {
-    await optimise(web);
-    cpSync(web, node);
-  } else {
-    await Promise.all([optimise(web), optimise(node)]);
+  for (const m of MODULES) {
+    const [web, node] = ["web", "node"].map((dir) => join(m.dir, dir, `${stem}_bg.wasm`));
+    const optimise = (file) => run(wasmOpt, [m.opt, ...WASM_FEATURES, file, "-o", file]);
+    // Both targets get the same module (only the JS glue differs): optimise it once.
+    if (readFileSync(web).equals(readFileSync(node))) {
+      await optimise(web);
+      cpSync(web, node);
+    } else {
+      await Promise.all([optimise(web), optimise(node)]);
+    }
   }
 });
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "cli.mjs"]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "loader.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs"]) {
     copy(file);
   }
   // CommonJS twins of the error class and its types, derived from the ESM file.
@@ -80,7 +94,7 @@ await step("package files", () => {
   copy("schemas.d.ts");
   writeFileSync(join(pkg, "schemas.d.cts"), readFileSync(join(root, "js/schemas.d.ts"), "utf8").replace("./web/", "./node/"));
   // The nodejs build is CommonJS inside a "type": "module" package.
-  writeFileSync(join(pkg, "node/package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
+  for (const dir of ["node", "validate/node"]) writeFileSync(join(pkg, dir, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
   for (const doc of ["README.md", "LICENSE"]) {
     if (existsSync(join(root, doc))) cpSync(join(root, doc), join(pkg, doc));
   }
@@ -90,7 +104,7 @@ await step("package files", () => {
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "loader.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -147,6 +161,14 @@ function packageJson() {
         types: "./index.d.ts",
         default: "./index.js",
       },
+      "./validate": {
+        node: {
+          import: { types: "./validate.d.ts", default: "./validate-node.mjs" },
+          require: { types: "./validate.d.cts", default: "./validate-node.cjs" },
+        },
+        types: "./validate.d.ts",
+        default: "./validate.js",
+      },
       "./package.json": "./package.json",
     },
     files: [
@@ -167,6 +189,13 @@ function packageJson() {
       "guard.cjs",
       "validators.js",
       "validators.cjs",
+      "loader.js",
+      "validate.js",
+      "validate.d.ts",
+      "validate.d.cts",
+      "validate-node.mjs",
+      "validate-node.cjs",
+      "validate/",
       "cli.mjs",
       "web/",
       "node/",

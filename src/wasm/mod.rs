@@ -5,11 +5,18 @@
 //! each way whatever the record count, and no JS object is ever written field by field, so
 //! keys such as `__proto__` stay plain data.
 
+// The client (everything that talks to the API) is the `client` feature; without it the
+// module holds only the offline validators: the `lockt-secureaccess/validate` entry.
+#[cfg(feature = "client")]
 pub mod client;
 pub mod offline;
+#[cfg(feature = "client")]
 mod resources;
+#[cfg(feature = "client")]
 mod transport;
+#[cfg(feature = "client")]
 mod workflows;
+#[cfg(feature = "client")]
 mod writes;
 
 use std::cell::RefCell;
@@ -20,6 +27,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorKind};
 
+#[cfg(feature = "client")]
 pub use client::LocktClient;
 
 thread_local! {
@@ -105,6 +113,7 @@ fn without_values(e: &serde_json::Error) -> String {
 }
 
 /// Reads a JS array of records as JSON values (any element type: validation judges them).
+#[cfg(feature = "client")]
 pub(crate) fn records_from_js(value: &JsValue, what: &str) -> Result<Vec<serde_json::Value>, Error> {
     if !Array::is_array(value) {
         return Err(Error::config(format!("{what} must be an array of records")));
