@@ -63,7 +63,13 @@ class Tape {
   constructor(words) {
     this.words = new Uint32Array(Math.max(64, words));
     this.length = 0;
-    this.text = "";
+    // Joined once at the end: a string per piece, not a chain of concatenations.
+    this.parts = [];
+  }
+
+  /** Every text value and unknown key, back to back. */
+  text() {
+    return this.parts.join("");
   }
 
   /** Appends a piece; returns its position (to fill in a count later). */
@@ -82,7 +88,7 @@ class Tape {
 
   pushText(tag, slot, text) {
     this.push(tag, slot, text.length);
-    this.text += text;
+    this.parts.push(text);
   }
 
   /** A plain value, or an opaque object/array; false when JSON would leave it out. */
@@ -208,7 +214,7 @@ export function makeValidators(core, LocktError) {
       if (error instanceof NotJson) throw new LocktError(`${what} cannot be read as JSON: ${error.message}`, { kind: "config" });
       throw error;
     }
-    return JSON.parse(core.validateTape(kindName, tape.text, tape.words.subarray(0, tape.length)));
+    return JSON.parse(core.validateTape(kindName, tape.text(), tape.words.subarray(0, tape.length)));
   }
 
   /** A valid record in the wire form: the caller's values with the core's patches. */

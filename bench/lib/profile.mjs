@@ -2,11 +2,16 @@
 // module *with its names* (see namedBuild), self time grouped by crate and by JS builtin.
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { crateOf } from "./size.mjs";
 
-export async function profileValidate({ glue, wasm }, users, repeat = 2) {
-  const core = await import(glue);
-  core.initSync({ module: readFileSync(wasm) });
+/** `pkgDir` gives the package's JS walk (validators.js), run over the named module. */
+export async function profileValidate({ glue, wasm }, users, pkgDir, repeat = 2) {
+  const wasmCore = await import(glue);
+  wasmCore.initSync({ module: readFileSync(wasm) });
+  const { makeValidators } = await import(pathToFileURL(join(pkgDir, "validators.js")).href);
+  const core = makeValidators(wasmCore, Error);
   core.validateUsers(users.slice(0, 1000)); // compiled
   const session = new Session();
   session.connect();
@@ -18,11 +23,8 @@ export async function profileValidate({ glue, wasm }, users, repeat = 2) {
   session.disconnect();
   const dt = new Map();
   profile.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const glueLines = readFileSync(glue, "utf8").split("\n");
   const glueFrame = (f) => {
-    const near = glueLines.slice(f.lineNumber, f.lineNumber + 4).join(" ");
-    if (near.includes("JSON.parse")) return "JS: JSON.parse of the result (glue import)";
-    if (near.includes("JSON.stringify")) return "JS: JSON.stringify of the input (glue import)";
+    if (f.url.endsWith("validators.js")) return `JS walk and report (validators.js): ${f.functionName || "(anonymous)"}`;
     return `JS glue: ${f.functionName || "(anonymous)"}`;
   };
   const groups = new Map();

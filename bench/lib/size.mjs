@@ -2,7 +2,7 @@
 // of the JavaScript peers (rolldown, the bundler inside Vite 8), and what the wasm consists of.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 export const BROWSER_FILES = ["web/lockt_secureaccess_bg.wasm", "web/lockt_secureaccess.js", "index.js", "lockt-error.js"];
@@ -17,16 +17,34 @@ export function compressed(bytes) {
 
 const sum = (list) => list.reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, brotli: a.brotli + b.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 
-/** BROWSER_FILES plus any other module that index.js imports (e.g. schemas.js). */
-export function browserFiles(pkgDir) {
-  const index = readFileSync(join(pkgDir, "index.js"), "utf8");
-  const imported = [...index.matchAll(/from\s+["']\.\/([^"']+)["']/g)].map((m) => m[1]);
-  return [...new Set([...BROWSER_FILES, ...imported])];
+/** The browser entries of the package and their size goals (gzip bytes, wasm + glue + entry). */
+export const ENTRIES = {
+  "lockt-secureaccess": { file: "index.js", goalGzipBytes: 100_000, stretchGzipBytes: 60_000 },
+  "lockt-secureaccess/validate": { file: "validate.js", goalGzipBytes: 30_000 },
+};
+
+/**
+ * What a browser loads for an entry: the entry, every module it imports (transitively), and
+ * the .wasm next to each wasm-bindgen glue module.
+ */
+export function browserFiles(pkgDir, entry = "index.js") {
+  const seen = new Set();
+  const queue = [entry];
+  while (queue.length) {
+    const file = queue.shift();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (!file.endsWith(".js")) continue;
+    const text = readFileSync(join(pkgDir, file), "utf8");
+    for (const m of text.matchAll(/(?:from|import)\s*["'](\.\.?\/[^"']+)["']/g)) queue.push(posix.normalize(posix.join(posix.dirname(file), m[1])));
+    if (text.includes("_bg.wasm")) queue.push(file.replace(/\.js$/, "_bg.wasm"));
+  }
+  return [...seen];
 }
 
-/** The package's browser files as shipped, each compressed on its own (as a server sends them). */
-export function browserDownload(pkgDir) {
-  const files = Object.fromEntries(browserFiles(pkgDir).map((f) => [f, compressed(readFileSync(join(pkgDir, f)))]));
+/** An entry's browser files as shipped, each compressed on its own (as a server sends them). */
+export function browserDownload(pkgDir, entry = "index.js") {
+  const files = Object.fromEntries(browserFiles(pkgDir, entry).map((f) => [f, compressed(readFileSync(join(pkgDir, f)))]));
   return { files, total: sum(Object.values(files)) };
 }
 

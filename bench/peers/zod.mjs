@@ -51,3 +51,6 @@ function check(input) {
 }
 
 export const validateUsers = (users) => report(users, check);
+
+/** Only the schema's verdict per record (no report, no duplicates): the invalid count. */
+export const validateOnly = (users) => users.reduce((bad, user) => bad + (userSchema.safeParse(user).success ? 0 : 1), 0);

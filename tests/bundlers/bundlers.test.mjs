@@ -62,6 +62,7 @@ for (const [name, command] of Object.entries(BUNDLERS)) {
     assert.equal(result.validation.invalid.length, 1);
     assert.equal(result.validation.invalid[0].index, 0);
     assert.ok(result.validation.invalid[0].fields.includes("card_num"), JSON.stringify(result.validation));
+    assert.deepEqual(result.validateEntry, { same: true, firstValid: { id_num: "A1", first_name: "Ann", card_num: "5" }, oneErrorClass: true });
     assert.deepEqual(problems, []);
   });
 }

@@ -32,6 +32,22 @@ test("import and require export the same API", async () => {
   assert.deepEqual(cjs, esm);
 });
 
+test("lockt-secureaccess/validate: the validators alone, the same through import and require", async () => {
+  const esm = await importPackage("/validate");
+  const cjs = requirePackage("/validate");
+  const names = ["LOCKT_ERROR_KINDS", "LocktError", "default", "doorSchema", "fobSchema", "init", "parseUsersCsv", "planBatches", "userSchema", "validateDoors", "validateFobAssignments", "validateFobs", "validateUser", "validateUsers"];
+  assert.deepEqual(Object.keys(esm).sort(), names);
+  assert.deepEqual(Object.keys(cjs).sort(), names);
+  const users = [{ id_num: "A1", first_name: " Ann ", card_num: 5 }, { id_num: "A1", card_num: "A8914" }];
+  const main = await importPackage();
+  assert.deepEqual(esm.validateUsers(users), main.validateUsers(users));
+  assert.deepEqual(cjs.validateUsers(users), main.validateUsers(users));
+  assert.equal(esm.LocktError, main.LocktError, "one error class across the ESM entries");
+  assert.deepEqual(esm.parseUsersCsv("id_num,card_num\nA1,12\n").users, [{ id_num: "A1", card_num: "12" }]);
+  await esm.init();
+  assert.equal(await cjs.init(), undefined);
+});
+
 for (const [how, load] of [["import", importPackage], ["require", requirePackage]]) {
   test(`LocktError via ${how}`, async () => {
     const { LocktError, LOCKT_ERROR_KINDS } = await load();
@@ -79,7 +95,7 @@ test("every file the exports map points at is in the package", () => {
   for (const target of [...targets, packageJson().types, packageJson().main, packageJson().module]) {
     assert.ok(existsSync(join(pkgDir, target)), `${target} is missing`);
   }
-  for (const build of ["web", "node"]) {
+  for (const build of ["web", "node", "validate/web", "validate/node"]) {
     assert.ok(existsSync(join(pkgDir, build, "lockt_secureaccess_bg.wasm")), `${build}/lockt_secureaccess_bg.wasm`);
   }
 });

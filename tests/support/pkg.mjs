@@ -23,22 +23,29 @@ export function packageJson() {
   return JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
 }
 
-/** `import "lockt-secureaccess"` from the consumer project (Node's "node" + "import" conditions). */
-export function importPackage() {
-  if (!installed) return import(pathToFileURL(join(pkgDir, "node.mjs")).href);
+/** The entry files of pkg/ by subpath, for runs without the installed tarball. */
+const LOCAL_ENTRIES = { "": { import: "node.mjs", require: "node.cjs" }, "/validate": { import: "validate-node.mjs", require: "validate-node.cjs" } };
+
+/**
+ * `import "lockt-secureaccess"` (or a subpath such as `"/validate"`) from the consumer
+ * project (Node's "node" + "import" conditions).
+ */
+export function importPackage(subpath = "") {
+  if (!installed) return import(pathToFileURL(join(pkgDir, LOCAL_ENTRIES[subpath].import)).href);
   // import() resolves bare names relative to the importing file, so import
   // through a one-line module that lives in the consumer project.
-  const shim = join(projectDir, "lockt-import.mjs");
+  const name = `lockt-secureaccess${subpath}`;
+  const shim = join(projectDir, `lockt-import${subpath.replaceAll("/", "-")}.mjs`);
   if (!existsSync(shim)) {
     // Written then renamed: test files run in parallel processes.
-    writeFileSync(`${shim}.${process.pid}`, 'export * from "lockt-secureaccess";\nexport { default } from "lockt-secureaccess";\n');
+    writeFileSync(`${shim}.${process.pid}`, `export * from "${name}";\nexport { default } from "${name}";\n`);
     renameSync(`${shim}.${process.pid}`, shim);
   }
   return import(pathToFileURL(shim).href);
 }
 
-/** `require("lockt-secureaccess")` from the consumer project (Node's "node" + "require" conditions). */
-export function requirePackage() {
-  if (!installed) return createRequire(import.meta.url)(join(pkgDir, "node.cjs"));
-  return createRequire(join(projectDir, "package.json"))("lockt-secureaccess");
+/** `require("lockt-secureaccess")` (or a subpath) from the consumer project (Node's "node" + "require" conditions). */
+export function requirePackage(subpath = "") {
+  if (!installed) return createRequire(import.meta.url)(join(pkgDir, LOCAL_ENTRIES[subpath].require));
+  return createRequire(join(projectDir, "package.json"))(`lockt-secureaccess${subpath}`);
 }

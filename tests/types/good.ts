@@ -107,3 +107,12 @@ const report: ValidationReport<WireUser> = validateUsers([{ first_name: "x" }]);
 const wire: WireUser | undefined = report.valid[0];
 const issues: Record<string, Issue[]> = validateUser({ email: "a@b" });
 console.log(everyMethod, wire, issues, validateFobs([]), validateFobAssignments([]), validateDoors([]), planBatches([1, 2, 3], 2), JSON.stringify(lockt), String(lockt));
+
+// The validators' own entry: the same functions and record types, without a client.
+import initValidators, { validateUsers as validateOffline, planBatches as plan, userSchema as offlineSchema, type WireUser as OfflineWireUser } from "lockt-secureaccess/validate";
+await initValidators();
+const offline = validateOffline([{ id_num: "A1" }]);
+const offlineFirst: OfflineWireUser | undefined = offline.valid[0];
+const batchesOfNumbers: number[][] = plan([1, 2, 3], 2);
+const offlineStandard: 1 = offlineSchema["~standard"].version;
+console.log(offlineFirst, batchesOfNumbers, offlineStandard);

@@ -1,6 +1,7 @@
 // The page script of both bundler projects: load the SDK like an app would,
 // call it, and publish what happened on window.__lockt for the test to read.
 import init, * as sdk from "lockt-secureaccess";
+import initValidators, * as offline from "lockt-secureaccess/validate";
 
 const lockt = sdk;
 
@@ -15,6 +16,14 @@ async function main() {
   result.validation = {
     valid: report.valid.length,
     invalid: report.invalid.map((r) => ({ index: r.index, fields: r.issues.map((i) => i.field).sort() })),
+  };
+  // The validators' own entry: its own module, the same verdicts, the same error class.
+  await initValidators();
+  const users = [{ id_num: "A1", first_name: " Ann ", card_num: 5 }, { id_num: "A1", card_num: "A8914" }];
+  result.validateEntry = {
+    same: JSON.stringify(offline.validateUsers(users)) === JSON.stringify(lockt.validateUsers(users)),
+    firstValid: offline.validateUsers(users).valid[0],
+    oneErrorClass: offline.LocktError === lockt.LocktError,
   };
   // A client and an event tail under the page's strict CSP (no eval): made, not polled.
   const client = new lockt.LocktClient({ baseUrl: "https://cloudapi.lockt.com/api/v1", apiUser: "u", apiKey: "k" });
