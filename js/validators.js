@@ -26,8 +26,12 @@ const LEVEL = 13;
 const LEVEL_ID = 14;
 const LEVEL_NAME = 15;
 
-const V = 118; // "v": valid as given
-const P = 112; // "p": valid after the patches
+// Record statuses and patch kinds of the answer: the same numbers as src/validate/tape.rs.
+const VALID = 0;
+const PATCHED = 1;
+const DROP = 0;
+const PATCH_TEXT = 1;
+const PATCH_NUMBER = 2;
 
 /** The value JSON.stringify would write for `value` under `key`. */
 function jsonValue(value, key) {
@@ -47,14 +51,23 @@ function invisible(value) {
   return value === undefined || typeof value === "function" || typeof value === "symbol";
 }
 
-/** Thrown where JSON.stringify would throw (a BigInt, a cycle); the caller reports it. */
-class NotJson extends Error {}
+/**
+ * How deep a value inside a record may nest: the JSON reading of records (serde_json) stops
+ * at 128 levels, two of which are the list of records and the record itself.
+ */
+const MAX_NESTING = 126;
 
+/** Throws where JSON.stringify would (a BigInt, a cycle) or where the nesting is too deep. */
 function assertJson(value) {
-  try {
-    JSON.stringify(value);
-  } catch (error) {
-    throw new NotJson(error.message);
+  JSON.stringify(value);
+  if (value === null || typeof value !== "object") return;
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop();
+    if (depth > MAX_NESTING) throw new Error(`nested more than ${MAX_NESTING} levels deep`);
+    for (const inner of Array.isArray(item) ? item : Object.values(item)) {
+      if (inner !== null && typeof inner === "object") stack.push([inner, depth + 1]);
+    }
   }
 }
 
@@ -211,22 +224,35 @@ export function makeValidators(core, LocktError) {
     try {
       for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
     } catch (error) {
-      if (error instanceof NotJson) throw new LocktError(`${what} cannot be read as JSON: ${error.message}`, { kind: "config" });
-      throw error;
+      // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
+      throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
     }
-    return JSON.parse(core.validateTape(kindName, tape.text(), tape.words.subarray(0, tape.length)));
+    const summary = JSON.parse(core.validateTape(kindName, tape.text(), tape.words.subarray(0, tape.length)));
+    return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
   }
 
-  /** A valid record in the wire form: the caller's values with the core's patches. */
-  function rebuild(given, index, kind, patches) {
+  /**
+   * A valid record in the wire form: the caller's values with the core's patches, which
+   * start at `words[at]` (their count) and come in field order.
+   */
+  function rebuild(given, index, fields, words, at, text) {
     const record = jsonValue(given, String(index));
-    const values = kind.fields.map((field) => jsonValue(record[field], field));
-    for (let i = 1; i < patches.length; i++) values[patches[i][0]] = patches[i][1];
+    let next = at + 1;
+    const end = next + 4 * words[at];
     const out = {};
-    for (let slot = 0; slot < values.length; slot++) {
-      const value = values[slot];
+    for (let slot = 0; slot < fields.length; slot++) {
+      let value;
+      if (next < end && words[next] === slot) {
+        const kind = words[next + 1];
+        const a = words[next + 2];
+        const b = words[next + 3];
+        value = kind === DROP ? null : kind === PATCH_TEXT ? text.slice(a, a + b) : kind === PATCH_NUMBER ? a + b * 2 ** 32 : JSON.parse(text.slice(a, a + b));
+        next += 4;
+      } else {
+        value = jsonValue(record[fields[slot]], fields[slot]);
+      }
       // null, and what JSON writes as null (NaN, Infinity), is an absent field.
-      if (value !== null && !invisible(value) && !(typeof value === "number" && !Number.isFinite(value))) out[kind.fields[slot]] = value;
+      if (value !== null && !invisible(value) && !(typeof value === "number" && !Number.isFinite(value))) out[fields[slot]] = value;
     }
     return out;
   }
@@ -234,22 +260,23 @@ export function makeValidators(core, LocktError) {
   function validator(kindName, what) {
     return function validate(records) {
       if (!Array.isArray(records)) throw new LocktError(`${what} must be an array of records`, { kind: "config" });
-      const kind = kindOf(kindName);
+      const { fields } = kindOf(kindName);
       const answer = runTape(kindName, records, what);
+      const { words, text } = answer;
       const valid = [];
       const validIndices = [];
       const invalid = [];
-      const statuses = answer.s;
-      let patch = 0;
+      let at = 0;
       let bad = 0;
-      for (let i = 0; i < statuses.length; i++) {
-        const status = statuses.charCodeAt(i);
-        if (status === V) {
+      for (let i = 0; i < records.length; i++) {
+        const status = words[at++];
+        if (status === VALID) {
           valid.push(records[i]);
           validIndices.push(i);
-        } else if (status === P) {
-          valid.push(rebuild(records[i], i, kind, answer.p[patch++]));
+        } else if (status === PATCHED) {
+          valid.push(rebuild(records[i], i, fields, words, at, text));
           validIndices.push(i);
+          at += 1 + 4 * words[at];
         } else {
           invalid.push({ index: i, input: records[i], issues: answer.i[bad++][1] });
         }

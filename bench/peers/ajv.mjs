@@ -2,7 +2,7 @@
 // dates; the cross-field date order and the normalisation to the wire form are JS).
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { EMAIL, NO_CONTROL, normalizeDate, report } from "./common.mjs";
+import { EMAIL, NO_CONTROL, PHONE, normalizeDate, report } from "./common.mjs";
 
 const ajv = new Ajv({ allErrors: true, allowUnionTypes: true });
 addFormats(ajv, ["date", "iso-date-time"]);
@@ -31,7 +31,7 @@ export const userSchema = {
     card_num: digits(32),
     credential_key: text(64),
     email: { type: ["string", "null"], maxLength: 254, pattern: `^\\s*$|${EMAIL.source}` },
-    phone: { type: ["string", "integer", "null"], maxLength: 32, pattern: "^$|^[\\d +\\-().]*\\d[\\d +\\-().]*$" },
+    phone: { type: ["string", "integer", "null"], maxLength: 32, pattern: PHONE.source },
     pin: digits(16),
     access_effective: date,
     access_expires: date,

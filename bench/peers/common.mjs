@@ -9,7 +9,7 @@ export const EMAIL =
 /** No C0/C1 control characters (names, id_num). */
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 export const DIGITS = /^\d*$/;
-export const PHONE = /^$|^[\d +\-().]*\d[\d +\-().]*$/;
+export const PHONE = /^$|^[\d +\-().\/]*\d[\d +\-().\/]*(\s*([xX]|[eE][xX][tT]\.?)\s*\d+)?$/;
 
 /** `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DDTHH:MM:SS(.sss)(Z)` or `YYYY-MM-DD`. */
 const DATE_FORMS = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2})|T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?)?$/;

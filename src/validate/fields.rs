@@ -101,12 +101,7 @@ impl<'v, 'a> Fields<'v, 'a> {
     /// The issues in field order (record-level first), and the warnings.
     pub(super) fn finish(mut self) -> (Vec<Issue>, Vec<Issue>) {
         let order = self.order;
-        self.issues.sort_by_key(|i| {
-            order
-                .iter()
-                .position(|f| *f == i.field)
-                .map_or(0, |p| p + 1)
-        });
+        super::input::sort_small_by_key(&mut self.issues, |i| order.iter().position(|f| *f == i.field).map_or(0, |p| p + 1));
         (self.issues, self.warnings)
     }
 
@@ -165,18 +160,16 @@ impl<'v, 'a> Fields<'v, 'a> {
         self.keep_text(field, Some(trimmed(raw)))
     }
 
-    /// A phone number: digits, spaces and `+ - ( ) .`, with at least one digit.
+    /// A phone number as people type it: digits, spaces and `+ - ( ) . /`, with at least one
+    /// digit, then optionally an extension written `x`, `ext` or `ext.` and its digits
+    /// (`+1 (555) 123-4567 ext. 89`, `555-1234 x12`); at most `max` characters in all.
     pub(super) fn phone(&mut self, field: &str, max: usize) -> Option<Cow<'a, str>> {
         let raw = self.raw(field, true)?;
         let value = raw.trim();
         if self.too_long(field, value, max) {
             return None;
         }
-        let allowed = value
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-        let has_digit = value.bytes().any(|b| b.is_ascii_digit());
-        if !value.is_empty() && (!allowed || !has_digit) {
+        if !value.is_empty() && !is_phone(value) {
             self.push(
                 field,
                 IssueCode::InvalidPhone,
@@ -410,6 +403,23 @@ impl<'v, 'a> Fields<'v, 'a> {
         }
         len > max
     }
+}
+
+/// The phone rule of [`Fields::phone`].
+fn is_phone(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    let (number, extension) = if let Some(at) = lower.rfind("ext") {
+        let after = &lower[at + 3..];
+        (&lower[..at], Some(after.strip_prefix('.').unwrap_or(after)))
+    } else if let Some(at) = lower.rfind('x') {
+        (&lower[..at], Some(&lower[at + 1..]))
+    } else {
+        (lower.as_str(), None)
+    };
+    let number = number.trim_end();
+    let number_ok = number.bytes().all(|b| b.is_ascii_digit() || b" +-()./".contains(&b)) && number.bytes().any(|b| b.is_ascii_digit());
+    let extension_ok = extension.map(str::trim_start).is_none_or(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
+    number_ok && extension_ok
 }
 
 /// `text` without surrounding whitespace, borrowed where `text` was.

@@ -183,6 +183,18 @@ pub fn number_from_js(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A stable insertion sort: the lists sorted here (a record's issues, its unknown keys) are
+/// a handful of items, and the standard sorts would add kilobytes of code to the module.
+pub(crate) fn sort_small_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && key(&items[j - 1]) > key(&items[j]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
 /// Appends `n` in decimal without `core::fmt`.
 pub(crate) fn push_int(out: &mut String, n: i64) {
     if n < 0 {

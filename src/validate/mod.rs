@@ -85,7 +85,8 @@ pub enum IssueCode {
     DateOrder,
     /// Longer than the field's limit.
     TooLong,
-    /// A phone number with characters other than digits, spaces and `+ - ( ) .`.
+    /// A phone number with characters other than digits, spaces and `+ - ( ) . /`, and an
+    /// extension written `x`, `ext` or `ext.` with its digits.
     InvalidPhone,
     /// Free text containing a control character (e.g. a newline in a name).
     ControlCharacter,

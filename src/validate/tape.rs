@@ -147,7 +147,7 @@ impl<'a> Reader<'a> {
             }
         }
         // A JSON map lists its keys sorted; the warnings follow that order.
-        view.unknown.sort_unstable();
+        super::input::sort_small_by_key(&mut view.unknown, |k| k.clone());
         Ok(pristine)
     }
 
@@ -166,18 +166,51 @@ impl<'a> Reader<'a> {
                 _ => return Err(TapeError),
             }
         }
-        unknown.sort_unstable();
+        super::input::sort_small_by_key(&mut unknown, |k| k.clone());
         Ok(LevelEntry::Object { id, name, unknown, keys: len })
     }
 }
 
-/// Validates the records on the tape with `kind`'s rules; the answer is described in the
-/// module docs.
-pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
+/// The answer about a tape: see the module docs.
+#[derive(Debug, Default)]
+pub(crate) struct Answer {
+    /// JSON `{ "i": [[index, [issue, ...]], ...], "w": [warning, ...] }`.
+    pub(crate) summary: String,
+    /// Per record: its status ([`VALID`], [`PATCHED`], [`INVALID`]); after [`PATCHED`], the
+    /// count of patches and, for each in field order, `slot, kind, a, b` (see [`PatchKind`]).
+    pub(crate) words: Vec<u32>,
+    /// The text the patches point into (UTF-16 offsets, as JS strings count).
+    pub(crate) text: String,
+}
+
+/// A record valid as given: the same object is kept.
+pub const VALID: u32 = 0;
+/// A record valid once patched.
+pub const PATCHED: u32 = 1;
+/// An invalid record (its issues are in the summary).
+pub const INVALID: u32 = 2;
+
+/// What a patch does; `a` and `b` are the start and length of its text, or for a number its
+/// low and high 32 bits.
+#[repr(u32)]
+pub enum PatchKind {
+    /// Leave the field out.
+    Drop = 0,
+    /// Text.
+    Text = 1,
+    /// A number (an id).
+    Number = 2,
+    /// Access levels, as JSON text.
+    Levels = 3,
+}
+
+/// Validates the records on the tape with `K`'s rules.
+pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, TapeError> {
     let levels_slot = K::FIELDS.iter().position(|f| *f == "accesslevels");
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
-    let mut statuses = String::new();
-    let (mut patches, mut invalid, mut warnings) = (String::new(), String::new(), String::new());
+    let mut answer = Answer { words: Vec::with_capacity(pieces.len() / 4), ..Answer::default() };
+    let mut patch_text = PatchText::default();
+    let (mut invalid, mut warnings) = (String::new(), String::new());
     let mut checker = Checker::<K>::new(pieces.len() / 16);
     let mut index = 0;
     let mut view = RecordView::default();
@@ -195,31 +228,59 @@ pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<String, Ta
             write_warning(&mut warnings, w);
         }
         match checked.wire {
-            Ok(_) if pristine && checked.patches.is_empty() => statuses.push('v'),
+            Ok(_) if pristine && checked.patches.is_empty() => answer.words.push(VALID),
             Ok(_) => {
-                statuses.push('p');
-                write_patches(&mut patches, index, &checked.patches);
+                let mut patches = checked.patches;
+                super::input::sort_small_by_key(&mut patches, |p| p.0);
+                answer.words.push(PATCHED);
+                answer.words.push(patches.len() as u32);
+                for (slot, patch) in &patches {
+                    answer.words.push(*slot as u32);
+                    let (kind, a, b) = match patch {
+                        Patch::Drop => (PatchKind::Drop, 0, 0),
+                        Patch::Text(t) => (PatchKind::Text, patch_text.offset, patch_text.push(t)),
+                        Patch::Number(n) => (PatchKind::Number, *n as u32, (*n >> 32) as u32),
+                        Patch::Levels(levels) => {
+                            let mut json = String::new();
+                            push_levels(&mut json, levels);
+                            (PatchKind::Levels, patch_text.offset, patch_text.push(&json))
+                        }
+                    };
+                    answer.words.extend([kind as u32, a, b]);
+                }
             }
             Err(issues) => {
-                statuses.push('i');
+                answer.words.push(INVALID);
                 write_invalid(&mut invalid, index, &issues);
             }
         }
         index += 1;
     }
-    let mut out = String::with_capacity(statuses.len() + patches.len() + invalid.len() + warnings.len() + 32);
-    out.push_str("{\"s\":");
-    push_json_string(&mut out, &statuses);
-    for (key, list) in [("p", patches), ("i", invalid), ("w", warnings)] {
-        out.push_str(",\"");
-        out.push_str(key);
-        out.push_str("\":[");
-        // Each item was written with a leading comma.
-        out.push_str(list.strip_prefix(',').unwrap_or(&list));
-        out.push(']');
+    answer.summary.push_str("{\"i\":[");
+    // Each item was written with a leading comma.
+    answer.summary.push_str(invalid.strip_prefix(',').unwrap_or(&invalid));
+    answer.summary.push_str("],\"w\":[");
+    answer.summary.push_str(warnings.strip_prefix(',').unwrap_or(&warnings));
+    answer.summary.push_str("]}");
+    answer.text = patch_text.text;
+    Ok(answer)
+}
+
+/// The patches' text, with offsets counted in UTF-16 units as JS strings count them.
+#[derive(Default)]
+struct PatchText {
+    text: String,
+    offset: u32,
+}
+
+impl PatchText {
+    /// Appends `t`; returns its length in UTF-16 units.
+    fn push(&mut self, t: &str) -> u32 {
+        self.text.push_str(t);
+        let len = if t.is_ascii() { t.len() } else { t.encode_utf16().count() } as u32;
+        self.offset += len;
+        len
     }
-    out.push('}');
-    Ok(out)
 }
 
 /// The issues of the one user form on the tape (no checks across records), as a JSON list.
@@ -246,25 +307,6 @@ pub(crate) fn user_form(text: &str, pieces: &[u32]) -> Result<String, TapeError>
     }
     out.push(']');
     Ok(out)
-}
-
-/// `,[index,[slot,value],...]`: the patches of one record (a value of `null` drops the field).
-fn write_patches(out: &mut String, index: usize, patches: &[(usize, Patch<'_>)]) {
-    out.push_str(",[");
-    push_uint(out, index as u64);
-    for (slot, patch) in patches {
-        out.push_str(",[");
-        push_uint(out, *slot as u64);
-        out.push(',');
-        match patch {
-            Patch::Drop => out.push_str("null"),
-            Patch::Text(t) => push_json_string(out, t),
-            Patch::Number(n) => push_uint(out, *n),
-            Patch::Levels(levels) => push_levels(out, levels),
-        }
-        out.push(']');
-    }
-    out.push(']');
 }
 
 fn push_levels(out: &mut String, levels: &[AccessLevelInput]) {
@@ -367,7 +409,7 @@ mod tests {
         for _ in 0..runs {
             let start = std::time::Instant::now();
             let out = validate::<super::super::Users>(&text, &pieces).unwrap();
-            println!("{:?} {} bytes out", start.elapsed(), out.len());
+            println!("{:?} {} + {} bytes out", start.elapsed(), out.summary.len(), out.text.len());
         }
     }
 }

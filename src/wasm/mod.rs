@@ -22,7 +22,7 @@ mod writes;
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Object, Reflect, JSON};
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::error::{Error, ErrorKind};
@@ -91,9 +91,10 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Internal, "could not hand a result to JS"))
 }
 
+#[cfg(feature = "client")]
 /// Reads a JS value into a core value through `JSON.stringify`. `what` names the argument in
 /// error messages.
-pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
+pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
     let text = JSON::stringify(value)
         .map_err(|e| Error::config(format!("{what} cannot be read as JSON: {}", js_message(&e))))?
         .as_string()
@@ -101,6 +102,7 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Resul
     serde_json::from_str(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {}", without_values(&e))))
 }
 
+#[cfg(feature = "client")]
 /// A serde error's text without the value it quotes ("invalid type: string \"...\", expected
 /// u32"), so that a secret pasted into the wrong field is never echoed.
 fn without_values(e: &serde_json::Error) -> String {
@@ -121,6 +123,7 @@ pub(crate) fn records_from_js(value: &JsValue, what: &str) -> Result<Vec<serde_j
     from_js(value, what)
 }
 
+#[cfg(feature = "client")]
 /// The `message` of a thrown JS value, or its text.
 pub(crate) fn js_message(e: &JsValue) -> String {
     Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string()).or_else(|| e.as_string()).unwrap_or_else(|| "unknown error".into())

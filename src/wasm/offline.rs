@@ -6,7 +6,7 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use super::{from_js, js_result};
+use super::js_result;
 use crate::csv_import::{self, CsvImport};
 use crate::error::{Error, ErrorKind};
 use crate::validate::{self, tape, InvalidRecord, Kind, Warning};
@@ -71,8 +71,15 @@ pub fn tape_fields(kind: &str) -> Option<String> {
     tape_kind(kind).map(|fields| fields.join(","))
 }
 
+thread_local! {
+    /// The patch words and text of the last `validateTape`, until JS takes them.
+    static LAST_ANSWER: std::cell::RefCell<tape::Answer> = std::cell::RefCell::new(tape::Answer::default());
+}
+
 /// Validates the records the JS walk wrote on the field tape (internal; see
 /// `validate::tape`). `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`.
+/// Returns the summary; the patch words and text follow with `takeTapeWords` and
+/// `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
 pub fn validate_tape(kind: &str, text: &str, pieces: &[u32]) -> Result<String, JsValue> {
     let result = match kind {
@@ -80,19 +87,27 @@ pub fn validate_tape(kind: &str, text: &str, pieces: &[u32]) -> Result<String, J
         "fobs" => tape::validate::<validate::Fobs>(text, pieces),
         "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces),
         "doors" => tape::validate::<validate::Doors>(text, pieces),
-        "userForm" => tape::user_form(text, pieces),
+        "userForm" => tape::user_form(text, pieces).map(|summary| tape::Answer { summary, ..tape::Answer::default() }),
         _ => Err(tape::TapeError),
     };
-    result.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))
+    let mut answer = result.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
+    let summary = std::mem::take(&mut answer.summary);
+    LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
+    Ok(summary)
 }
 
-/// Options of `parseUsersCsv`.
-#[derive(serde::Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct CsvOptions {
-    #[serde(default)]
-    columns: BTreeMap<String, String>,
+/// The patch words of the last `validateTape` (internal).
+#[wasm_bindgen(js_name = takeTapeWords, skip_typescript)]
+pub fn take_tape_words() -> Vec<u32> {
+    LAST_ANSWER.with(|last| std::mem::take(&mut last.borrow_mut().words))
 }
+
+/// The patch text of the last `validateTape` (internal).
+#[wasm_bindgen(js_name = takeTapeText, skip_typescript)]
+pub fn take_tape_text() -> String {
+    LAST_ANSWER.with(|last| std::mem::take(&mut last.borrow_mut().text))
+}
+
 
 // The signature is written here (not generated) so that `options` is optional in TypeScript:
 // `unchecked_param_type` on an `Option` drops the `?`.
@@ -132,9 +147,39 @@ pub fn parse_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValu
     let Some(text) = text.as_string() else {
         return Err(super::to_js_error(&Error::config("text must be a string (the CSV file's contents)")));
     };
-    let options = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
-        None => Ok(CsvOptions::default()),
-        Some(o) => from_js::<CsvOptions>(&o, "options"),
+    let columns = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
+        None => Ok(BTreeMap::new()),
+        Some(o) => csv_columns(&o),
     };
-    js_result(options.map(|o| -> CsvImport { csv_import::parse_users_csv(&text, &o.columns) }))
+    js_result(columns.map(|columns| -> CsvImport { csv_import::parse_users_csv(&text, &columns) }))
+}
+
+/// `options.columns` of `parseUsersCsv`: header -> field name, both text. Read straight from
+/// JS (no serde deserializer, which would pull number formatting into the module).
+fn csv_columns(options: &JsValue) -> Result<BTreeMap<String, String>, Error> {
+    let wrong = || Error::config("options must be { columns: { header: field name, ... } } with text values");
+    if !options.is_object() {
+        return Err(wrong());
+    }
+    let mut columns = BTreeMap::new();
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        if key.as_string().as_deref() != Some("columns") {
+            return Err(Error::config("options has an unknown key: the only option is columns"));
+        }
+    }
+    let given = js_sys::Reflect::get(options, &"columns".into()).unwrap_or(JsValue::UNDEFINED);
+    if given.is_undefined() {
+        return Ok(columns);
+    }
+    if !given.is_object() || js_sys::Array::is_array(&given) {
+        return Err(wrong());
+    }
+    for entry in js_sys::Object::entries(given.unchecked_ref::<js_sys::Object>()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        match (pair.get(0).as_string(), pair.get(1).as_string()) {
+            (Some(header), Some(field)) => columns.insert(header, field),
+            _ => return Err(wrong()),
+        };
+    }
+    Ok(columns)
 }
