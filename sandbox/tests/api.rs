@@ -813,3 +813,12 @@ fn bulk_posts_are_fast() {
     assert_eq!(s.list("user").len(), 2000);
     assert_eq!(s.list("credential").len(), 2000);
 }
+
+#[test]
+fn events_window_options_overlap_and_newest_first() {
+    let s = Server::start(&["--events-overlap", "3", "--events-newest-first"]);
+    let ids = |q: &str| s.list(q).iter().map(|e| e["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    let newest = ids("events")[0];
+    let cursor = newest - 5;
+    assert_eq!(ids(&format!("events?id={cursor}")), ((cursor - 2)..=newest).rev().collect::<Vec<_>>());
+}
