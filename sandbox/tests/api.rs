@@ -816,9 +816,9 @@ fn bulk_posts_are_fast() {
 
 #[test]
 fn events_window_options_overlap_and_newest_first() {
-    let s = Server::start(&["--events-overlap", "3", "--events-newest-first"]);
+    let s = Server::start(&["--seed", "empty", "--admin", "--events-overlap", "3", "--events-newest-first"]);
+    assert_eq!(s.admin("POST", "events", Some(&json!({"count": 8}))).status, 200);
     let ids = |q: &str| s.list(q).iter().map(|e| e["id"].as_i64().unwrap()).collect::<Vec<_>>();
-    let newest = ids("events")[0];
-    let cursor = newest - 5;
-    assert_eq!(ids(&format!("events?id={cursor}")), ((cursor - 2)..=newest).rev().collect::<Vec<_>>());
+    assert_eq!(ids("events?id=5"), [8, 7, 6, 5, 4, 3], "ids above 5 - 3, newest first");
+    assert_eq!(ids("events?id=1"), (1..=8).rev().collect::<Vec<_>>());
 }
