@@ -1,7 +1,8 @@
-// Turns a Rust panic inside the module (a wasm trap) into a LocktError of kind "internal", and
-// lets the module start afresh: the core's panic hook reports the message here and schedules a
-// new wasm instance for the next call. Plain ESM without imports; scripts/build.mjs derives the
-// CommonJS twin (guard.cjs) from this file.
+// Turns a trap inside the module (a Rust panic, a stack overflow, out of memory) into a
+// LocktError of kind "internal", and lets the module start afresh: the core's panic hook reports
+// a panic's message here and schedules a new wasm instance for the next call; for any other trap
+// the guard asks the core for one (`__reinitAfterTrap`). Plain ESM without imports;
+// scripts/build.mjs derives the CommonJS twin (guard.cjs) from this file.
 //
 // Objects made before a panic (a LocktClient) belong to the old instance: using one afterwards
 // is an "internal" error asking for a new client. A panic inside an async call rejects every
@@ -26,16 +27,24 @@ export function makeGuard(core, LocktError) {
   }
 
   function translate(error) {
-    if (error instanceof WebAssembly.RuntimeError) {
+    if (isTrap(error)) {
       const message = lastPanic ?? `lockt-secureaccess internal error: ${error.message}`;
+      // A panic has scheduled the fresh instance already; any other trap has not.
+      if (lastPanic === undefined) core.__reinitAfterTrap();
       lastPanic = undefined;
-      register(); // the first call after a panic builds the fresh instance
+      register(); // the first call after a trap builds the fresh instance
       return new LocktError(message, { kind: "internal", cause: error });
     }
     if (error instanceof Error && !(error instanceof LocktError) && /stale object/i.test(error.message)) {
       return new LocktError("This object was made before an internal error reset the module: create a new LocktClient", { kind: "internal", cause: error });
     }
     return error;
+  }
+
+  /** A trap of the module: a WebAssembly trap (a panic, `unreachable`, out of bounds) or the engine's stack overflow. */
+  function isTrap(error) {
+    if (error instanceof WebAssembly.RuntimeError) return true;
+    return error instanceof Error && (error.name === "RangeError" || error.name === "InternalError") && /call stack|recursion/i.test(error.message);
   }
 
   function call(fn, self, args) {

@@ -14,7 +14,7 @@ export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
 const guard = makeGuard(core, LocktError);
 const guarded = guard.guardExports(Object.keys(core));
 // The free functions, with a panic in the core turned into a LocktError.
-export const { version, parseUsersCsv, __panicForTests } = guarded;
+export const { version, parseUsersCsv, __panicForTests, __trapForTests } = guarded;
 const validators = makeValidators(guarded, LocktError);
 /** The offline validators (js/validators.js walks the records; the rules are the core's). */
 export const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches } = validators;

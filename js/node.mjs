@@ -15,7 +15,7 @@ const guarded = guard.guardExports(Object.keys(core));
 export * from "./web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
 // The free functions, with a panic in the core turned into a LocktError.
-export const { version, parseUsersCsv, __panicForTests } = guarded;
+export const { version, parseUsersCsv, __panicForTests, __trapForTests } = guarded;
 const validators = makeValidators(guarded, LocktError);
 /** The offline validators (js/validators.js walks the records; the rules are the core's). */
 export const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches } = validators;

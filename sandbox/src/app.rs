@@ -602,9 +602,16 @@ async fn get(st: &Arc<AppState>, name: &str, query: &str) -> Response {
                 Some(Err(r)) => return r,
                 None => None,
             };
+            let overlap = i64::try_from(st.cfg.events_overlap).unwrap_or(i64::MAX);
+            let newest_first = st.cfg.events_newest_first;
             st.with_db(move |c| {
                 list_response(match after {
-                    Some(id) => db::events_after(c, id),
+                    Some(id) => db::events_after(c, id.saturating_sub(overlap)).map(|mut v| {
+                        if newest_first {
+                            v.reverse();
+                        }
+                        v
+                    }),
                     None => db::events_newest(c),
                 })
             })

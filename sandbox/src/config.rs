@@ -69,6 +69,13 @@ pub struct Config {
     /// Fraction (0..1) of /api/v1 requests whose connection is closed without an answer.
     #[arg(long, default_value_t = 0.0, value_parser = rate)]
     pub drop_rate: f64,
+    /// Answer `GET /events?id=N` with this many events at or before N as well (ids above
+    /// N minus this): an overlapping window, as the reference's "starting with" allows.
+    #[arg(long, default_value_t = 0)]
+    pub events_overlap: u64,
+    /// Answer `GET /events?id=N` newest first, as the reference's examples do.
+    #[arg(long)]
+    pub events_newest_first: bool,
     /// Enable the /__admin API (loopback peers only).
     #[arg(long)]
     pub admin: bool,

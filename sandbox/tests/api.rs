@@ -813,3 +813,12 @@ fn bulk_posts_are_fast() {
     assert_eq!(s.list("user").len(), 2000);
     assert_eq!(s.list("credential").len(), 2000);
 }
+
+#[test]
+fn events_window_options_overlap_and_newest_first() {
+    let s = Server::start(&["--seed", "empty", "--admin", "--events-overlap", "3", "--events-newest-first"]);
+    assert_eq!(s.admin("POST", "events", Some(&json!({"count": 8}))).status, 200);
+    let ids = |q: &str| s.list(q).iter().map(|e| e["id"].as_i64().unwrap()).collect::<Vec<_>>();
+    assert_eq!(ids("events?id=5"), [8, 7, 6, 5, 4, 3], "ids above 5 - 3, newest first");
+    assert_eq!(ids("events?id=1"), (1..=8).rev().collect::<Vec<_>>());
+}

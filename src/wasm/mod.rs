@@ -60,6 +60,45 @@ pub fn panic_for_tests(message: String) {
     panic!("{message}");
 }
 
+/// Traps on purpose without a panic: `"overflow"` recurses until the module's own stack (in its
+/// memory) runs out, `"recursion"` until the engine's call stack does, any other kind aborts (the
+/// `unreachable` trap that running out of memory also ends in). Lets the tests prove that such a
+/// trap reaches JS as a `LocktError` and the module is rebuilt (internal).
+#[wasm_bindgen(js_name = __trapForTests, skip_typescript)]
+pub fn trap_for_tests(kind: String) {
+    match kind.as_str() {
+        "overflow" => drop(recurse_in_memory(u32::MAX)),
+        "recursion" => drop(recurse_on_engine(u32::MAX)),
+        _ => std::process::abort(),
+    }
+}
+
+/// Recurses `depth` times, each frame holding 1 KiB of the module's stack.
+fn recurse_in_memory(depth: u32) -> u8 {
+    let frame = std::hint::black_box([depth as u8; 1024]);
+    if depth == 0 {
+        return frame[0];
+    }
+    recurse_in_memory(depth - 1).wrapping_add(frame[1023])
+}
+
+/// Recurses `depth` times with nothing on the module's stack, only engine frames.
+fn recurse_on_engine(depth: u32) -> u32 {
+    if depth == 0 {
+        return 0;
+    }
+    recurse_on_engine(depth - 1).wrapping_mul(3).wrapping_add(depth)
+}
+
+/// Asks for a fresh instance before the next call. The entries call it after a trap that was
+/// not a panic (stack overflow, out of memory, `unreachable`): no panic hook ran, and the
+/// instance is left unusable (its stack pointer, for one, is wherever the trap left it). It
+/// touches no memory, so it still runs on such an instance (internal).
+#[wasm_bindgen(js_name = __reinitAfterTrap, skip_typescript)]
+pub fn reinit_after_trap() {
+    wasm_bindgen::handler::schedule_reinit();
+}
+
 /// Builds the JS `LocktError` for a core error.
 pub(crate) fn to_js_error(e: &Error) -> JsValue {
     let init = Object::new();

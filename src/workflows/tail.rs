@@ -92,6 +92,16 @@ mod tests {
     }
 
     #[test]
+    fn a_full_window_one_id_past_the_next_is_a_gap_of_one() {
+        let mut t = TailState::new(100);
+        assert_eq!(t.absorb(events(102..102 + EVENT_WINDOW as u64)), Some(EventGap { from: 101, to: 101 }));
+        let mut t = TailState::new(100);
+        assert_eq!(t.absorb(events([101, 102])), None);
+        let next = 102 + 2;
+        assert_eq!(t.absorb(events(next..next + EVENT_WINDOW as u64)), Some(EventGap { from: 103, to: 103 }), "measured from what is buffered");
+    }
+
+    #[test]
     fn a_full_window_starting_right_after_the_cursor_is_no_gap() {
         let mut t = TailState::new(100);
         assert_eq!(t.absorb(events(101..101 + EVENT_WINDOW as u64)), None);

@@ -180,6 +180,19 @@ for (const status of [500, 502, 503]) {
         assert.equal((await sends("POST", USER)).length, 2);
         assert.ok((await storedCounts(input)).every((n) => n === 1));
       });
+      await t.test("the send and the resend both fail before the commit: notSent, safe to send again, the run stops", async () => {
+        const input = users(150, "twice");
+        await sb.admin.faults([{ ...onPostUsers, ...statusFault(502) }, { ...onPostUsers, ...statusFault(502) }]);
+        const report = await client().users.save(input);
+        assertAccounts(report, 150);
+        assert.deepEqual([report.committed, report.rejected, report.unknown, report.notSent], [0, 0, 0, 150], JSON.stringify(report.records[0]));
+        for (const r of report.records.slice(0, 100)) assert.match(r.messages.join(" "), /safe to send again/);
+        assert.deepEqual(report.stoppedBy, { kind: "server", status: 502, message: report.stoppedBy.message });
+        assert.equal(report.calls, 2, "the send and the resend");
+        const posts = await sends("POST", USER);
+        assert.deepEqual(posts.map((p) => p.body.users.length), [100, 100], "the second call is never sent");
+        assert.deepEqual(await storedCounts(input), input.map(() => 0));
+      });
     }
     if (status === 500) {
       await t.test("batched write that cannot be read back (credentials.reissue): unknown, never resent", async () => {

@@ -309,3 +309,23 @@ test("a panic reaches JS as a LocktError and the module keeps working", async ()
   assertModuleAlive();
   assertPrototypesUntouched();
 });
+
+// Issue 18: a trap that is not a panic (a stack overflow, an abort as after running out of
+// memory) runs no panic hook; it too must reach JS as a LocktError, and the module must be
+// rebuilt, or every later call fails with a raw RuntimeError. The hidden `__trapForTests(kind)`
+// recurses until the module's own stack runs out ("overflow": a wasm trap) or the engine's does
+// ("recursion": a RangeError), or aborts ("abort").
+const trapTrigger = sdk.__trapForTests;
+for (const [kind, trap] of [["overflow", WebAssembly.RuntimeError], ["recursion", RangeError], ["abort", WebAssembly.RuntimeError]]) {
+  test(`a trap that is not a panic (${kind}) is a LocktError and the module is rebuilt`, async () => {
+    const before = client();
+    const error = await failure(() => trapTrigger(kind));
+    assert.equal(error.kind, "internal");
+    assert.ok(error.cause instanceof trap, `the trap is kept as the cause: ${error.cause}`);
+    assertModuleAlive();
+    assert.ok((await client().users.list()).length > 0);
+    assert.equal((await failure(() => before.users.list())).kind, "internal", "objects of the old instance are stale");
+    assert.equal((await failure(() => trapTrigger(kind))).kind, "internal", "a second trap");
+    assertModuleAlive();
+  });
+}

@@ -34,19 +34,47 @@ describe("events.tail", () => {
     assert.equal((await tail.next()).done, true);
   });
 
-  test("a tail rides out transient errors with backoff", async () => {
+  test("a tail rides out transient errors with backoff: 0.5 s, then doubling", async () => {
     const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
     await sb.admin.clearRequests();
-    await sb.admin.faults(Array.from({ length: 4 }, () => ({ match: { method: "GET", path: "/api/v1/events" }, kind: "status", status: 502 })));
+    await sb.admin.faults(Array.from({ length: 2 }, () => ({ match: { method: "GET", path: "/api/v1/events" }, kind: "status", status: 502 })));
     await sb.admin.burstEvents(2);
     const stop = new AbortController();
-    const tail = lockt.events.tail({ after: start, intervalMs: 20, signal: stop.signal });
+    // No transport retries: every 502 reaches the tail, whose own backoff spaces the polls.
+    const once = new sdk.LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY, maxRetries: 0 });
+    const tail = once.events.tail({ after: start, intervalMs: 20, signal: stop.signal });
     const first = await tail.next();
     const second = await tail.next();
     assert.deepEqual([first.value.id, second.value.id], [start + 1, start + 2]);
-    const statuses = (await sb.admin.requests()).filter((r) => r.path === "/api/v1/events").map((r) => r.status);
-    assert.deepEqual(statuses.slice(0, 5), [502, 502, 502, 502, 200]);
+    const polls = (await sb.admin.requests()).filter((r) => r.path === "/api/v1/events");
+    assert.deepEqual(polls.slice(0, 3).map((r) => r.status), [502, 502, 200]);
+    // The server sees each poll start at least the backoff after the previous answer.
+    const waits = [1, 2].map((k) => polls[k].start_ms - polls[k - 1].end_ms);
+    assert.ok(waits[0] >= 490 && waits[1] >= 990, `waits of ${waits.map(Math.round)} ms after the 502s`);
     stop.abort();
+  });
+
+  test("overlapping, newest-first windows (as the reference allows): each event once, ascending", async () => {
+    const odd = await startSandbox({ seed: "demo", args: ["--events-overlap", "3", "--events-newest-first"] });
+    try {
+      const client = new sdk.LocktClient({ baseUrl: odd.baseUrl, apiUser: API_USER, apiKey: API_KEY });
+      const start = Math.max(...(await client.events.list()).map((e) => e.id));
+      const { first_id: first } = await odd.admin.burstEvents(4);
+      const range = (from, to) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
+      assert.deepEqual((await odd.raw(`events?id=${first + 2}`)).map((e) => e.id), range(first, first + 3).reverse(), "the sandbox overlaps and answers newest first");
+      assert.deepEqual((await client.events.after(start)).map((e) => e.id), range(first, first + 3));
+      const stop = new AbortController();
+      const tail = client.events.tail({ after: start, intervalMs: 10, signal: stop.signal });
+      const got = [];
+      for (let k = 0; k < 4; k++) got.push((await tail.next()).value.id);
+      await odd.admin.burstEvents(3); // the next polls overlap the events already yielded
+      for (let k = 0; k < 3; k++) got.push((await tail.next()).value.id);
+      assert.deepEqual(got, range(first, first + 6));
+      assert.equal(tail.cursor, first + 6);
+      stop.abort();
+    } finally {
+      await odd.stop();
+    }
   });
 
   test("without `after`, a tail starts at the newest event and yields only new ones", async () => {

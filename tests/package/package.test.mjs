@@ -16,8 +16,13 @@ test("the package under test is the installed tarball", { skip: !installed && "L
 test("import (ESM) loads without an explicit init and reports the Cargo version", async () => {
   const sdk = await importPackage();
   assert.equal(sdk.version(), cargoVersion);
-  await sdk.init();
-  await sdk.default();
+  // init() is there for code shared with browsers: the default export, one promise for every
+  // call, resolving to nothing.
+  assert.equal(sdk.default, sdk.init);
+  const ready = sdk.init();
+  assert.ok(ready instanceof Promise);
+  assert.equal(sdk.init(), ready);
+  assert.equal(await ready, undefined);
 });
 
 test("require (CommonJS) loads and reports the Cargo version", async () => {

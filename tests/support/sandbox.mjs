@@ -69,9 +69,17 @@ export async function startSandbox({ seed = "demo", admin = true, args = [], por
     return text ? JSON.parse(text) : undefined;
   }
 
+  /** `data` of a GET of the API (`path` under the base URL) as the sandbox sends it, not through the SDK. */
+  async function raw(path) {
+    const response = await fetch(`${baseUrl.replace(/\/$/, "")}/${path}`, { headers: { apiuser: API_USER, apikey: API_KEY } });
+    if (!response.ok) throw new Error(`sandbox GET ${path}: ${response.status}`);
+    return (await response.json()).data;
+  }
+
   return {
     baseUrl,
     origin,
+    raw,
     apiUser: API_USER,
     apiKey: API_KEY,
     /** The sandbox's stderr so far, one entry per line. */
