@@ -71,18 +71,25 @@ function assertJson(value) {
   }
 }
 
-/** A growable list of pieces (two u32 words each) and their text. */
+const encoder = new TextEncoder();
+
+/**
+ * A growable list of pieces (two u32 words each), and their text as UTF-8 written straight
+ * into a buffer in the core's memory (no joined string, no second copy).
+ */
 class Tape {
-  constructor(words) {
+  constructor(core, words, bytes) {
+    this.core = core;
     this.words = new Uint32Array(Math.max(64, words));
     this.length = 0;
-    // Joined once at the end: a string per piece, not a chain of concatenations.
-    this.parts = [];
+    this.used = 0;
+    this.reserve(Math.max(1024, bytes));
   }
 
-  /** Every text value and unknown key, back to back. */
-  text() {
-    return this.parts.join("");
+  /** Makes room for `more` bytes after those written (the core may move the buffer). */
+  reserve(more) {
+    const start = this.core.tapeReserve(this.used, more);
+    this.bytes = new Uint8Array(this.core.tapeMemory().buffer, start, this.used + more);
   }
 
   /** Appends a piece; returns its position (to fill in a count later). */
@@ -100,8 +107,20 @@ class Tape {
   }
 
   pushText(tag, slot, text) {
-    this.push(tag, slot, text.length);
-    this.parts.push(text);
+    const n = text.length;
+    // A UTF-16 unit takes at most 3 bytes of UTF-8.
+    if (this.used + 3 * n > this.bytes.length) this.reserve(Math.max(this.bytes.length, 3 * n));
+    const bytes = this.bytes;
+    let at = this.used;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) break;
+      bytes[at++] = c;
+    }
+    if (i < n) at += encoder.encodeInto(i ? text.slice(i) : text, bytes.subarray(at)).written;
+    this.push(tag, slot, at - this.used);
+    this.used = at;
   }
 
   /** A plain value, or an opaque object/array; false when JSON would leave it out. */
@@ -220,14 +239,14 @@ export function makeValidators(core, LocktError) {
 
   function runTape(kindName, records, what) {
     const kind = kindOf(kindName);
-    const tape = new Tape(records.length * 2 * (kind.fields.length + 2));
+    const tape = new Tape(core, records.length * 2 * (kind.fields.length + 2), records.length * 128);
     try {
       for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
     } catch (error) {
       // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
       throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
     }
-    const summary = JSON.parse(core.validateTape(kindName, tape.text(), tape.words.subarray(0, tape.length)));
+    const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.words.subarray(0, tape.length)));
     return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
   }
 

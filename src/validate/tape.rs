@@ -1,9 +1,9 @@
 //! The field tape: how records cross from JS into the validators without a JSON round trip.
 //!
-//! A thin JS walk (`js/tape.js`) reads each field of each record once and writes two things:
-//! one string holding every text value and unknown key back to back, and a list of pieces,
-//! two `u32` words each: `tag | slot << 8`, then the text's length in UTF-16 units (or a
-//! count). The walk applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN`
+//! A thin JS walk (`js/validators.js`) reads each field of each record once and writes two
+//! things: the UTF-8 bytes of every text value and unknown key back to back, straight into a
+//! buffer in wasm memory (`tapeReserve` in src/wasm/offline.rs), and a list of pieces, two `u32` words each:
+//! `tag | slot << 8`, then the text's length in bytes (or a count). The walk applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN`
 //! and `Infinity` as `null`, keys whose value is `undefined`, a function or a symbol left out.
 //!
 //! The answer is JSON text about the exceptions only: a status letter per record (`v`alid as
@@ -74,28 +74,9 @@ impl<'a> Reader<'a> {
         self.next >= self.pieces.len()
     }
 
-    /// The next `units` UTF-16 code units of the text.
-    fn take(&mut self, units: usize) -> Result<&'a str, TapeError> {
-        let rest = &self.text[self.at..];
-        let ascii = rest.as_bytes().get(..units).is_some_and(|b| b.is_ascii());
-        let bytes = if ascii {
-            units
-        } else {
-            let mut seen = 0;
-            let mut end = 0;
-            for c in rest.chars() {
-                if seen >= units {
-                    break;
-                }
-                seen += c.len_utf16();
-                end += c.len_utf8();
-            }
-            if seen != units {
-                return Err(TapeError);
-            }
-            end
-        };
-        let out = rest.get(..bytes).ok_or(TapeError)?;
+    /// The next `bytes` bytes of the text (a whole piece, so whole characters).
+    fn take(&mut self, bytes: usize) -> Result<&'a str, TapeError> {
+        let out = self.text.get(self.at..self.at + bytes).ok_or(TapeError)?;
         self.at += bytes;
         Ok(out)
     }

@@ -74,26 +74,60 @@ pub fn tape_fields(kind: &str) -> Option<String> {
 thread_local! {
     /// The patch words and text of the last `validateTape`, until JS takes them.
     static LAST_ANSWER: std::cell::RefCell<tape::Answer> = std::cell::RefCell::new(tape::Answer::default());
+    /// The bytes of the tape's text, written by JS straight into wasm memory.
+    static TAPE_TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes the tape's text buffer `kept` bytes already written plus `bytes` more (zeroed);
+/// returns where it now starts (internal: the JS walk writes there through `tapeMemory`).
+#[wasm_bindgen(js_name = tapeReserve, skip_typescript)]
+pub fn tape_reserve(kept: usize, bytes: usize) -> *mut u8 {
+    TAPE_TEXT.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.truncate(kept);
+        buffer.resize(kept + bytes, 0);
+        buffer.as_mut_ptr()
+    })
+}
+
+/// The module's memory, for the JS walk to write the tape's text into (internal).
+#[wasm_bindgen(js_name = tapeMemory, skip_typescript)]
+pub fn tape_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// Validates the records the JS walk wrote on the field tape (internal; see
-/// `validate::tape`). `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`.
-/// Returns the summary; the patch words and text follow with `takeTapeWords` and
-/// `takeTapeText`.
+/// `validate::tape`): `length` bytes of text in the buffer of `tapeReserve`, and `pieces`.
+/// `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`. Returns the summary;
+/// the patch words and text follow with `takeTapeWords` and `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
-pub fn validate_tape(kind: &str, text: &str, pieces: &[u32]) -> Result<String, JsValue> {
-    let result = match kind {
+pub fn validate_tape(kind: &str, length: usize, pieces: &[u32]) -> Result<String, JsValue> {
+    let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
+    bytes.truncate(length);
+    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, pieces));
+    TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = bytes_cleared(bytes));
+    let mut answer = answer.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
+    let summary = std::mem::take(&mut answer.summary);
+    LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
+    Ok(summary)
+}
+
+/// The buffer emptied, its capacity kept small between calls.
+fn bytes_cleared(mut bytes: Vec<u8>) -> Vec<u8> {
+    bytes.clear();
+    bytes.shrink_to(1 << 16);
+    bytes
+}
+
+fn validate_text(kind: &str, text: &str, pieces: &[u32]) -> Result<tape::Answer, tape::TapeError> {
+    match kind {
         "users" => tape::validate::<validate::Users>(text, pieces),
         "fobs" => tape::validate::<validate::Fobs>(text, pieces),
         "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces),
         "doors" => tape::validate::<validate::Doors>(text, pieces),
         "userForm" => tape::user_form(text, pieces).map(|summary| tape::Answer { summary, ..tape::Answer::default() }),
         _ => Err(tape::TapeError),
-    };
-    let mut answer = result.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
-    let summary = std::mem::take(&mut answer.summary);
-    LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
-    Ok(summary)
+    }
 }
 
 /// The patch words of the last `validateTape` (internal).
