@@ -20,7 +20,11 @@ pub const EMAIL_MAX_LEN: usize = 254;
 /// value is not an address (`false`), although a browser does not flag an empty, optional
 /// input; the validators treat an empty email as "not given" before calling this.
 pub fn is_valid_email(s: &str) -> bool {
-    let value = sanitize_email(s);
+    is_valid_sanitized_email(&sanitize_email(s))
+}
+
+/// [`is_valid_email`] for a value already passed through [`sanitize_email`].
+pub(crate) fn is_valid_sanitized_email(value: &str) -> bool {
     match value.split_once('@') {
         Some((local, domain)) => is_local_part(local) && is_domain(domain),
         None => false,

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 
 use super::datetime::normalize_time;
-use super::email::{is_valid_email, sanitize_email, EMAIL_MAX_LEN};
+use super::email::{is_valid_sanitized_email, sanitize_email, EMAIL_MAX_LEN};
 use super::input::{Input, LevelEntry, Levels, Opaque, RecordView};
 use super::{Issue, IssueCode};
 use crate::model::AccessLevelInput;
@@ -21,6 +21,7 @@ const SHOWN_MAX: usize = 64;
 pub(crate) struct Fields<'v, 'a> {
     /// The record.
     record: &'v RecordView<'a>,
+
     /// The known fields, in order.
     order: &'static [&'static str],
     /// The issues found so far.
@@ -125,8 +126,8 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     /// Free text up to `max` characters, without control characters; numbers too if `numbers`.
     pub(super) fn text(&mut self, field: &str, max: usize, numbers: bool) -> Option<Cow<'a, str>> {
-        let raw = self.raw(field, numbers)?;
-        let value = raw.trim();
+        let trimmed = trimmed(self.raw(field, numbers)?);
+        let value = &*trimmed;
         if self.too_long(field, value, max) {
             return None;
         }
@@ -139,13 +140,13 @@ impl<'v, 'a> Fields<'v, 'a> {
             );
             return None;
         }
-        self.keep_text(field, Some(trimmed(raw)))
+        self.keep_text(field, Some(trimmed))
     }
 
     /// Digit text up to `max` digits (`card_num`, `pin`); a number is taken in decimal form.
     pub(super) fn digits(&mut self, field: &str, max: usize) -> Option<Cow<'a, str>> {
-        let raw = self.raw(field, true)?;
-        let value = raw.trim();
+        let trimmed = trimmed(self.raw(field, true)?);
+        let value = &*trimmed;
         if self.too_long(field, value, max) {
             return None;
         }
@@ -157,15 +158,15 @@ impl<'v, 'a> Fields<'v, 'a> {
             );
             return None;
         }
-        self.keep_text(field, Some(trimmed(raw)))
+        self.keep_text(field, Some(trimmed))
     }
 
     /// A phone number as people type it: digits, spaces and `+ - ( ) . /`, with at least one
     /// digit, then optionally an extension written `x`, `ext` or `ext.` and its digits
     /// (`+1 (555) 123-4567 ext. 89`, `555-1234 x12`); at most `max` characters in all.
     pub(super) fn phone(&mut self, field: &str, max: usize) -> Option<Cow<'a, str>> {
-        let raw = self.raw(field, true)?;
-        let value = raw.trim();
+        let trimmed = trimmed(self.raw(field, true)?);
+        let value = &*trimmed;
         if self.too_long(field, value, max) {
             return None;
         }
@@ -177,7 +178,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             );
             return None;
         }
-        self.keep_text(field, Some(trimmed(raw)))
+        self.keep_text(field, Some(trimmed))
     }
 
     /// An email address: sanitized as `<input type=email>` does, then the WHATWG rule.
@@ -187,7 +188,7 @@ impl<'v, 'a> Fields<'v, 'a> {
         if self.too_long(field, &value, EMAIL_MAX_LEN) {
             return None;
         }
-        if !value.is_empty() && !is_valid_email(&value) {
+        if !value.is_empty() && !is_valid_sanitized_email(&value) {
             self.push(
                 field,
                 IssueCode::InvalidEmail,
@@ -219,16 +220,13 @@ impl<'v, 'a> Fields<'v, 'a> {
     /// A timestamp in the wire form, or `""` when the caller gave blank text.
     pub(super) fn date(&mut self, field: &str) -> Option<Cow<'a, str>> {
         let raw = self.raw(field, false)?;
-        match normalize_time(&raw) {
-            Ok(time) => {
-                let out = match time {
-                    None => Cow::Borrowed(""),
-                    // Already the wire form: keep the caller's text, trimmed.
-                    Some(Cow::Borrowed(_)) => trimmed(raw),
-                    Some(Cow::Owned(wire)) => Cow::Owned(wire),
-                };
-                self.keep_text(field, Some(out))
-            }
+        let normalized = match &raw {
+            // Text already in the wire form stays the caller's own.
+            Cow::Borrowed(text) => normalize_time(text),
+            Cow::Owned(text) => normalize_time(text).map(|t| t.map(|t| Cow::Owned(t.into_owned()))),
+        };
+        match normalized {
+            Ok(time) => self.keep_text(field, Some(time.unwrap_or(Cow::Borrowed("")))),
             Err(()) => {
                 let message = format!("Invalid date found: {field}: {}", shown(raw.trim()));
                 self.push(field, IssueCode::InvalidDate, message);
@@ -360,10 +358,8 @@ impl<'v, 'a> Fields<'v, 'a> {
         if address == field.as_ptr() as usize && len == field.len() {
             return slot;
         }
-        // The rules name fields with the same literals as the field lists, which the
-        // compiler usually merges: compare addresses before text.
-        let slot = (self.order.iter().position(|f| f.as_ptr() == field.as_ptr() && f.len() == field.len()))
-            .or_else(|| self.order.iter().position(|f| *f == field));
+        // Lengths first: the names of one kind mostly differ in length.
+        let slot = self.order.iter().position(|f| f.len() == field.len() && f.as_bytes() == field.as_bytes());
         self.last_slot.set((field.as_ptr() as usize, field.len(), slot));
         slot
     }
