@@ -277,6 +277,7 @@ async function benchCsv() {
 async function benchSize() {
   log("\n3. size");
   const download = browserDownload(pkgDir);
+  const validateDownload = browserDownload(pkgDir, "validate.js");
   const bundled = await bundles(root, pkgDir, join(workDir, "bundles"));
   let breakdown;
   try {
@@ -284,7 +285,7 @@ async function benchSize() {
   } catch (e) {
     breakdown = { error: e.message };
   }
-  results.sections.size = { download, bundled, breakdown };
+  results.sections.size = { download, validateDownload, bundled, breakdown };
   const t = download.total;
   const ref = bundled["openapi-fetch + zod"].total, ref2 = bundled["openapi-fetch + zod + papaparse"].total;
   const ceiling = JSON.parse(readFileSync(join(root, "bench/size-ceiling.json"), "utf8"));
@@ -294,8 +295,19 @@ async function benchSize() {
     peer: "openapi-fetch + zod, minified (raw / gzip / brotli)",
     peerValue: `${kB(ref.raw)} / ${kB(ref.gzip)} / ${kB(ref.brotli)} kB`,
     ratio: `${(t.gzip / ref.gzip).toFixed(1)}× gzip (${(t.gzip / ref2.gzip).toFixed(1)}× of + papaparse, ${kB(ref2.gzip)} kB)`,
-    goal: "≤ 60 kB gzip",
-    met: t.gzip <= 60_000 ? "met" : `missed by ${kB(t.gzip - 60_000)} kB (${(t.gzip / 60_000).toFixed(1)}×); ceiling ${kB(ceiling.gzipBytes)} kB`,
+    goal: "≤ 100 kB gzip (60 kB the goal)",
+    met: t.gzip <= 100_000 ? (t.gzip <= 60_000 ? "met" : "met (60 kB missed)") : `missed by ${kB(t.gzip - 100_000)} kB (${(t.gzip / 100_000).toFixed(1)}×); ceiling ${kB(ceiling.entries["lockt-secureaccess"].gzipBytes)} kB`,
+  });
+  const v = validateDownload.total;
+  const zod = bundled.zod?.total ?? bundled["openapi-fetch + zod"].total;
+  row({
+    benchmark: "3a. size: `lockt-secureaccess/validate` as shipped (raw / gzip / brotli)",
+    ours: `${kB(v.raw)} / ${kB(v.gzip)} / ${kB(v.brotli)} kB`,
+    peer: bundled.zod ? "zod, minified" : "openapi-fetch + zod, minified",
+    peerValue: `${kB(zod.raw)} / ${kB(zod.gzip)} / ${kB(zod.brotli)} kB`,
+    ratio: `${(v.gzip / zod.gzip).toFixed(1)}× gzip`,
+    goal: "≤ 30 kB gzip",
+    met: v.gzip <= 30_000 ? "met" : `missed by ${kB(v.gzip - 30_000)} kB (${(v.gzip / 30_000).toFixed(1)}×); ceiling ${kB(ceiling.entries["lockt-secureaccess/validate"].gzipBytes)} kB`,
   });
   const b = bundled.ours.total;
   row({
@@ -324,7 +336,7 @@ function child(argv, options = {}) {
 async function benchStartup() {
   log(`\n4. start-up (${STARTUP_RUNS} fresh processes / pages each)`);
   const script = join(root, "bench/children/startup-node.mjs");
-  const modes = ["ours", "ours-detail", ...PEERS];
+  const modes = ["ours", "ours-detail", "validate", "validate-detail", ...PEERS];
   const node = Object.fromEntries(modes.map((m) => [m, []]));
   for (let r = 0; r < STARTUP_RUNS; r++) {
     for (const m of modes.map((_, i) => modes[(i + r) % modes.length])) {
@@ -344,19 +356,21 @@ async function benchStartup() {
   results.sections.startup = out;
   for (const [where, data, raw] of [["Node", out.node, node], ["Chromium", out.browser, browser]]) {
     if (!raw) continue;
-    const d = data["ours-detail"];
-    const ci = d.compile + d.instantiate;
-    const ratio = ratioMedian(raw.ours.map((x) => x.total), raw.zod.map((x) => x.total));
-    const fastest = PEERS.reduce((a, b) => (data[a].total <= data[b].total ? a : b));
-    row({
-      benchmark: `4. start-up in ${where}: import → first validated record`,
-      ours: `${ms(data.ours.total)} ms (compile ${ms(d.compile)} + instantiate ${ms(d.instantiate)} = ${ms(ci)} ms)`,
-      peer: `zod (fastest: ${fastest} ${ms(data[fastest].total)} ms)`,
-      peerValue: `${ms(data.zod.total)} ms`,
-      ratio: `${ratio.toFixed(2)}× the time`,
-      goal: "compile + instantiate < 10 ms",
-      met: ci < 10 ? "met" : `missed by ${ms(ci - 10)} ms`,
-    });
+    for (const [entry, detail, goal] of [["ours", "ours-detail", 8], ["validate", "validate-detail", 3]]) {
+      const d = data[detail];
+      const ci = d.compile + d.instantiate;
+      const ratio = ratioMedian(raw[entry].map((x) => x.total), raw.zod.map((x) => x.total));
+      const fastest = PEERS.reduce((a, b) => (data[a].total <= data[b].total ? a : b));
+      row({
+        benchmark: `4${entry === "ours" ? "" : "b"}. start-up in ${where}, ${entry === "ours" ? "the SDK" : "/validate"}: import → first validated record`,
+        ours: `${ms(data[entry].total)} ms (compile ${ms(d.compile)} + instantiate ${ms(d.instantiate)} = ${ms(ci)} ms)`,
+        peer: `zod (fastest: ${fastest} ${ms(data[fastest].total)} ms)`,
+        peerValue: `${ms(data.zod.total)} ms`,
+        ratio: `${ratio.toFixed(2)}× the time`,
+        goal: `compile + instantiate < ${goal} ms`,
+        met: ci < goal ? "met" : `missed by ${ms(ci - goal)} ms`,
+      });
+    }
   }
 }
 
@@ -372,7 +386,9 @@ async function browserStartup(modes) {
   const site = join(workDir, "site");
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
-  for (const f of [...new Set([...browserFiles(pkgDir), "web"])]) cpSync(join(pkgDir, f), join(site, f), { recursive: true });
+  for (const f of [...new Set([...browserFiles(pkgDir), ...browserFiles(pkgDir, "validate.js"), "web", "validate"])]) {
+    cpSync(join(pkgDir, f), join(site, f), { recursive: true });
+  }
   cpSync(join(root, "bench/browser/startup.html"), join(site, "index.html"));
   for (const p of PEERS) writeFileSync(join(site, `peer-${p}.js`), await bundle(join(root, `bench/peers/${p}.mjs`), { cwd: root }));
   const server = await serveStatic(site);
