@@ -21,15 +21,37 @@ fn version_is_the_crate_version() {
     assert_eq!(lockt_secureaccess::version(), env!("CARGO_PKG_VERSION"));
 }
 
+/// Writes `texts` into the module's tape buffer as the JS walk does; returns the length.
+fn write_tape_text(texts: &[&str]) -> usize {
+    let bytes: Vec<u8> = texts.concat().into_bytes();
+    let start = offline::tape_reserve(0, bytes.len()) as u32;
+    let memory: js_sys::WebAssembly::Memory = offline::tape_memory().unchecked_into();
+    js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), start, bytes.len() as u32).copy_from(&bytes);
+    bytes.len()
+}
+
 #[wasm_bindgen_test]
 fn validate_users_reports_the_references_bad_values_by_index() {
-    let report = offline::validate_users(json(r#"[{"first_name":"Ok","card_num":5599},{"first_name":"Rhea","card_num":"A8914","email":"rgreswell0@@@@gravatar.com"}]"#)).unwrap();
-    assert_eq!(JSON::stringify(&get(&report, "validIndices")).unwrap(), "[0]");
-    let valid = get(&report, "valid");
-    assert_eq!(get(&Reflect::get_u32(&valid, 0).unwrap(), "card_num"), "5599");
-    let invalid = Reflect::get_u32(&get(&report, "invalid"), 0).unwrap();
-    assert_eq!(get(&invalid, "index"), 1);
-    let messages: Vec<String> = js_sys::Array::from(&get(&invalid, "issues")).iter().map(|i| get(&i, "message").as_string().unwrap()).collect();
+    use lockt_secureaccess::validate::tape::{NUMBER, PATCHED, RECORD, TEXT, VALID};
+    // [{"first_name":"Ok","card_num":5599},{"first_name":"Rhea","card_num":"A8914","email":"rgreswell0@@@@gravatar.com"}],
+    // on the field tape: first_name is slot 2, card_num 4, email 6.
+    let texts = ["Ok", "5599", "Rhea", "A8914", "rgreswell0@@@@gravatar.com"];
+    let length = write_tape_text(&texts);
+    let piece = |tag: u32, slot: u32, text: &str| [tag | slot << 8, text.len() as u32];
+    let mut pieces = vec![RECORD, 2];
+    pieces.extend(piece(TEXT, 2, texts[0]).into_iter().chain(piece(NUMBER, 4, texts[1])));
+    pieces.extend([RECORD, 3]);
+    pieces.extend(piece(TEXT, 2, texts[2]).into_iter().chain(piece(TEXT, 4, texts[3])).chain(piece(TEXT, 6, texts[4])));
+    let summary = json(&offline::validate_tape("users", length, &pieces).unwrap());
+    // Record 0 is valid once its card number is text; record 1 is invalid.
+    let words = offline::take_tape_words();
+    assert_eq!(words[0], PATCHED);
+    assert_ne!(words[0], VALID);
+    assert_eq!(&words[1..4], &[1, 4, 1], "one patch, on card_num, of text");
+    assert_eq!(offline::take_tape_text(), "5599");
+    let invalid = Reflect::get_u32(&get(&summary, "i"), 0).unwrap();
+    assert_eq!(Reflect::get_u32(&invalid, 0).unwrap(), 1);
+    let messages: Vec<String> = js_sys::Array::from(&Reflect::get_u32(&invalid, 1).unwrap()).iter().map(|i| get(&i, "message").as_string().unwrap()).collect();
     assert_eq!(messages, ["Non-Numeric card_num found: A8914", "Invalid email address found: rgreswell0@@@@gravatar.com"]);
 }
 

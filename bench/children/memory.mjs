@@ -1,5 +1,5 @@
 // Memory while validating users, in a fresh process (node --expose-gc --trace-gc).
-//   node --expose-gc --trace-gc bench/children/memory.mjs <ours|zod|valibot|ajv> <pkgDir> <count>
+//   node --expose-gc --trace-gc bench/children/memory.mjs <ours|validate|zod|valibot|ajv> <pkgDir> <count>
 // Prints "@@result <json>"; the --trace-gc lines between the markers give the heap's peak.
 import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
@@ -7,10 +7,13 @@ import { generateUsers } from "../lib/data.mjs";
 
 const [which, pkgDir, count] = process.argv.slice(2);
 let validateUsers, wasm;
-if (which === "ours") {
-  const glue = await import(`${pkgDir}/web/lockt_secureaccess.js`);
-  wasm = glue.initSync({ module: readFileSync(`${pkgDir}/web/lockt_secureaccess_bg.wasm`) });
-  validateUsers = glue.validateUsers;
+const MODULES = { ours: "web", validate: "validate/web" }; // the SDK's module, /validate's
+if (MODULES[which]) {
+  const dir = `${pkgDir}/${MODULES[which]}`;
+  const glue = await import(`${dir}/lockt_secureaccess.js`);
+  wasm = glue.initSync({ module: readFileSync(`${dir}/lockt_secureaccess_bg.wasm`) });
+  const { makeValidators } = await import(`${pkgDir}/validators.js`);
+  ({ validateUsers } = makeValidators(glue, Error));
 } else {
   ({ validateUsers } = await import(new URL(`../peers/${which}.mjs`, import.meta.url)));
 }

@@ -31,7 +31,7 @@ mod email;
 mod fields;
 pub(crate) mod input;
 mod records;
-pub(crate) mod tape;
+pub mod tape;
 mod wire;
 
 use std::borrow::Cow;
