@@ -519,8 +519,9 @@ async fn handle(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return r;
     };
-    if wait > 0 {
-        tokio::time::sleep(Duration::from_millis(wait)).await;
+    let hold = wait + st.cfg.write_hold_ms;
+    if hold > 0 {
+        tokio::time::sleep(Duration::from_millis(hold)).await;
     }
     let (kind, commit) = match (method.as_str(), name) {
         ("POST", "user") => (Kind::Users, true),

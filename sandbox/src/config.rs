@@ -63,6 +63,10 @@ pub struct Config {
     /// Added latency for every /api/v1 request (ms).
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// Time each write (POST/PUT) holds the tenant's write slot before it is processed (ms),
+    /// so that writers from several clients overlap (and get 429) as against the real service.
+    #[arg(long, default_value_t = 0)]
+    pub write_hold_ms: u64,
     /// Fraction (0..1) of /api/v1 requests answered 502 with an HTML body.
     #[arg(long, default_value_t = 0.0, value_parser = rate)]
     pub fail_rate: f64,
