@@ -84,6 +84,8 @@ pub struct Error {
     pub details: Vec<RecordError>,
     /// Whether trying again later may succeed.
     pub retryable: bool,
+    /// What the runtime threw, for a request that got no answer (`fetch`'s own error).
+    pub cause: Option<wasm_bindgen::JsValue>,
 }
 
 /// Lockt's documented texts for a failure of the customer's own Lockt instance: a server-side
@@ -94,7 +96,7 @@ impl Error {
     /// An error of `kind` with a message and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         let retryable = matches!(kind, ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited);
-        Error { kind, status: None, message: message.into(), messages: Vec::new(), details: Vec::new(), retryable }
+        Error { kind, status: None, message: message.into(), messages: Vec::new(), details: Vec::new(), retryable, cause: None }
     }
 
     /// A `config` error.
@@ -132,7 +134,7 @@ impl Error {
             Some(first) => format!("{summary}: {first}"),
             None => summary,
         };
-        Error { kind, status: Some(status), message, messages, details, retryable }
+        Error { kind, status: Some(status), message, messages, details, retryable, cause: None }
     }
 }
 

@@ -112,6 +112,9 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     set("messages", &e.messages.iter().map(JsValue::from).collect::<Array>());
     set("details", &to_js(&e.details).unwrap_or_else(|_| Array::new().into()));
     set("retryable", &e.retryable.into());
+    if let Some(cause) = &e.cause {
+        set("cause", cause);
+    }
     let message = JsValue::from(&e.message);
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     match class {
