@@ -2,13 +2,13 @@
 
 use std::rc::Rc;
 
-use js_sys::{Object, Reflect};
+use js_sys::{Function, Object, Reflect};
 use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
 use super::resources::*;
-use super::transport::Transport;
+use super::transport::{Hooks, Transport};
 use super::{from_js, to_js_error};
 use crate::api::{decide_base_url, precheck_base_url, UrlParts, DEFAULT_BASE_URL};
 use crate::error::Error;
@@ -45,7 +45,42 @@ pub struct LocktClientOptions {
     #[serde(default)]
     #[tsify(optional, type = "Record<string, string>")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// How long to wait for the API's write slot when it answers 429 (another writer of the
+    /// tenant is busy). Default `{ maxWaitMs: 300000 }`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub rate_limit: Option<RateLimitOptions>,
+    /// Functions told about every request, answer and retry (for logging and tracing). They
+    /// never see the apikey, and what they throw is ignored.
+    #[serde(default)]
+    #[tsify(optional, type = "LocktHooks")]
+    pub hooks: Option<serde::de::IgnoredAny>,
 }
+
+/// The patience for 429 answers.
+#[derive(Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RateLimitOptions {
+    /// The longest one request waits in total, across its 429 answers, before it fails with
+    /// `rate_limited` (a batch run then stops, its unsent records `notSent`). Default 300000
+    /// (5 minutes); 0 fails at the first 429.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub max_wait_ms: Option<f64>,
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const LOCKT_HOOKS: &str = r#"
+/** Functions told about every request; each is optional, and a hook that throws (or rejects) never fails the call. */
+export interface LocktHooks {
+  /** Before each send (resends included). */
+  request?: (event: LocktRequestEvent) => void;
+  /** After each send: the status, or the error kind when no answer came, and the duration. */
+  response?: (event: LocktResponseEvent) => void;
+  /** Before each wait for a resend: after a 429, or a read's network error or 502/503/504. */
+  retry?: (event: LocktRetryEvent) => void;
+}
+"#;
 
 /// What every handle of one client shares.
 pub(crate) struct Inner {
@@ -79,6 +114,7 @@ impl LocktClient {
                 return Err(Error::config(format!("{key} must be a string")));
             }
         }
+        let hooks = hooks_of(options)?;
         let options: LocktClientOptions = if options.is_undefined() || options.is_null() { LocktClientOptions::default() } else { from_js(options, "options")? };
         let raw_base = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let proxied = raw_base.starts_with('/');
@@ -106,7 +142,11 @@ impl LocktClient {
             return Err(Error::config("timeoutMs must be a positive number"));
         }
         let max_retries = options.max_retries.unwrap_or(2).min(10);
-        let transport = Transport::new(base_url, api_user, api_key, headers, timeout_ms, max_retries);
+        let max_wait_ms = options.rate_limit.and_then(|r| r.max_wait_ms).unwrap_or(300_000.0);
+        if !(max_wait_ms.is_finite() && max_wait_ms >= 0.0) {
+            return Err(Error::config("rateLimit.maxWaitMs must be a number >= 0"));
+        }
+        let transport = Transport::new(base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks);
         Ok(LocktClient { inner: Rc::new(Inner { transport }) })
     }
 
@@ -168,6 +208,9 @@ impl LocktClient {
         let _ = Reflect::set(&o, &"apiKey".into(), &"[redacted]".into());
         let _ = Reflect::set(&o, &"timeoutMs".into(), &t.timeout_ms.into());
         let _ = Reflect::set(&o, &"maxRetries".into(), &t.max_retries.into());
+        let rate_limit = Object::new();
+        let _ = Reflect::set(&rate_limit, &"maxWaitMs".into(), &t.max_wait_ms.into());
+        let _ = Reflect::set(&o, &"rateLimit".into(), &rate_limit);
         o.into()
     }
 
@@ -209,6 +252,32 @@ fn page_location() -> Result<(String, String), Error> {
     let origin = get(&location, "origin").and_then(|v| v.as_string()).filter(|o| o != "null").ok_or_else(no_page)?;
     let base = get(&global, "document").and_then(|d| get(&d, "baseURI")).or_else(|| get(&location, "href")).and_then(|v| v.as_string()).ok_or_else(no_page)?;
     Ok((base, origin))
+}
+
+/// The `hooks` option, read before serde (which sees functions as absent): an object whose
+/// `request`, `response` and `retry` are functions when set.
+fn hooks_of(options: &JsValue) -> Result<Hooks, Error> {
+    let hooks = if options.is_object() { Reflect::get(options, &"hooks".into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
+    if hooks.is_undefined() || hooks.is_null() {
+        return Ok(Hooks::default());
+    }
+    if !hooks.is_object() {
+        return Err(Error::config("hooks must be an object of functions: { request, response, retry }"));
+    }
+    let names = ["request", "response", "retry"];
+    for key in Object::keys(hooks.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
+        if !names.contains(&key.as_str()) {
+            return Err(Error::config(format!("hooks has an unknown key {key:?} (expected request, response, retry)")));
+        }
+    }
+    let hook = |name: &str| -> Result<Option<Function>, Error> {
+        let f = Reflect::get(&hooks, &name.into()).unwrap_or(JsValue::UNDEFINED);
+        if f.is_undefined() {
+            return Ok(None);
+        }
+        f.dyn_into().map(Some).map_err(|_| Error::config(format!("hooks.{name} must be a function")))
+    };
+    Ok(Hooks { request: hook("request")?, response: hook("response")?, retry: hook("retry")? })
 }
 
 fn is_header_value(v: &str) -> bool {

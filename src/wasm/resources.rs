@@ -63,7 +63,7 @@ pub(crate) fn control_of(options: &Option<JsValue>) -> Result<RunControl, Error>
         Some(f) if f.is_undefined() || f.is_null() => None,
         Some(f) => Some(f.dyn_into::<Function>().map_err(|_| Error::config("options.onProgress must be a function"))?),
     };
-    Ok(RunControl { signal, on_progress })
+    Ok(RunControl::new(signal, on_progress))
 }
 
 /// A boolean option: absent is `None`; anything but a boolean is a `config` error.

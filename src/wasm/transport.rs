@@ -1,11 +1,15 @@
 //! Sending one API call with the runtime's `fetch` (through gloo-net): headers, timeout,
-//! the caller's abort signal, retries for reads, and one write in flight at a time.
+//! the caller's abort signal, waiting out 429s, retries for reads, one write in flight at a
+//! time, and the caller's hooks.
 
 use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use js_sys::{Function, Promise, Reflect};
+use serde::Serialize;
+use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
@@ -19,6 +23,8 @@ extern "C" {
     fn set_timeout(callback: &Function, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
+    #[wasm_bindgen(js_name = fetch)]
+    fn fetch_request(request: &web_sys::Request) -> Promise;
 }
 
 /// How the client reaches the API; the apikey lives here and nowhere else.
@@ -29,37 +35,160 @@ pub(crate) struct Transport {
     pub headers: Vec<(String, String)>,
     pub timeout_ms: f64,
     pub max_retries: u32,
+    /// How long one request may wait in total for its turn after 429 answers.
+    pub max_wait_ms: f64,
+    hooks: Hooks,
     writes: WriteQueue,
 }
 
+/// The caller's `hooks`: functions told about each request, answer and retry.
+#[derive(Default)]
+pub(crate) struct Hooks {
+    pub request: Option<Function>,
+    pub response: Option<Function>,
+    pub retry: Option<Function>,
+}
+
+/// Which send of which call a hook event is about: the part every event shares.
+#[derive(Serialize, Tsify)]
+pub struct LocktSend {
+    /// `GET`, `POST` or `PUT`.
+    pub method: String,
+    /// The full URL.
+    pub url: String,
+    /// The path after the base URL, query included (e.g. `user?id=3`).
+    pub path: String,
+    /// 1 for the first send of this call, then 2, 3, ... for each resend.
+    pub attempt: u32,
+}
+
+/// What `hooks.request` receives: one request about to be sent.
+#[derive(Serialize, Tsify)]
+pub struct LocktRequestEvent {
+    #[serde(flatten)]
+    pub send: LocktSend,
+    /// The request's headers, names in lower case; `apikey` reads `[redacted]`.
+    #[tsify(type = "Record<string, string>")]
+    pub headers: BTreeMap<String, String>,
+}
+
+/// What `hooks.response` receives: how one send ended.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct LocktResponseEvent {
+    #[serde(flatten)]
+    pub send: LocktSend,
+    /// The HTTP status, when an answer came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<u16>,
+    /// The error kind when no answer came (`network`, `timeout`, `aborted`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub error: Option<ErrorKind>,
+    /// Time from sending to the whole answer, in ms.
+    pub duration_ms: f64,
+}
+
+/// What `hooks.retry` receives: the call will be sent again after `waitMs`; `attempt` is
+/// the send that failed.
+#[derive(Serialize, Tsify)]
+#[serde(rename_all = "camelCase")]
+pub struct LocktRetryEvent {
+    #[serde(flatten)]
+    pub send: LocktSend,
+    /// The status of the failed attempt, when an answer came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub status: Option<u16>,
+    /// `rate_limited`: a 429, waited out within `rateLimit.maxWaitMs`; `network` or
+    /// `server` (502/503/504): a read's fault, retried up to `maxRetries` times.
+    #[tsify(type = "\"rate_limited\" | \"network\" | \"server\"")]
+    pub reason: ErrorKind,
+    /// The wait before the next attempt, in ms.
+    pub wait_ms: f64,
+}
+
+/// Told the length of each wait for the API's write slot after a 429, before it starts.
+pub(crate) type OnWait<'a> = Option<&'a dyn Fn(f64)>;
+
 impl Transport {
-    pub fn new(base_url: String, api_user: Option<String>, api_key: Option<String>, headers: Vec<(String, String)>, timeout_ms: f64, max_retries: u32) -> Self {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(base_url: String, api_user: Option<String>, api_key: Option<String>, headers: Vec<(String, String)>, timeout_ms: f64, max_retries: u32, max_wait_ms: f64, hooks: Hooks) -> Self {
         let lock_name = format!("lockt-secureaccess write {base_url} {}", api_user.as_deref().unwrap_or(""));
-        Transport { base_url, api_user, api_key, headers, timeout_ms, max_retries, writes: WriteQueue::new(lock_name) }
+        Transport { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name) }
     }
 
-    /// Sends `req`. Reads are retried on network errors, 429, 502, 503 and 504 with
-    /// exponential backoff and jitter, honouring `Retry-After`, up to `max_retries` times.
-    /// Writes wait their turn (one in flight per client, and per origin where the Web Locks
-    /// API exists) and are retried only after a 429, which the API sends without processing.
+    /// Sends `req`; see [`Transport::call_waiting`].
     pub async fn call(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
+        self.call_waiting(req, signal, None).await
+    }
+
+    /// Sends `req`. A 429 (the API processed nothing) is waited out and sent again, reads and
+    /// writes alike, for at most `max_wait_ms` in total: full-jitter exponential backoff, never
+    /// sooner than `Retry-After`. Reads are also retried on network errors, 502, 503 and 504,
+    /// up to `max_retries` times. Writes wait their turn (one in flight per client, and per
+    /// origin where the Web Locks API exists). A signal that fires while waiting ends the call
+    /// at once; after a 429 its error keeps status 429, so the caller knows nothing was applied.
+    pub async fn call_waiting(&self, req: &ApiRequest, signal: Option<&AbortSignal>, on_wait: OnWait<'_>) -> Result<RawResponse, Error> {
         let _turn = if req.is_write() { Some(self.writes.acquire().await) } else { None };
-        let mut attempt = 0;
+        let (mut attempt, mut faults, mut throttled, mut waited) = (1, 0, 0, 0.0);
         loop {
+            self.hooks.request(|| self.request_event(req, attempt));
+            let started = js_sys::Date::now();
             let result = self.send_once(req, signal).await;
-            let retry_after = match &result {
-                Ok((resp, retry_after)) if should_retry(req, Some(resp.status)) => *retry_after,
-                Err(e) if !req.is_write() && e.kind == ErrorKind::Network => None,
-                _ => return result.map(|(resp, _)| resp),
-            };
-            if attempt >= self.max_retries {
+            let duration_ms = js_sys::Date::now() - started;
+            let status = result.as_ref().ok().map(|(resp, _)| resp.status);
+            let failure = result.as_ref().err().map(|e| e.kind);
+            self.hooks.response(|| LocktResponseEvent { send: self.send(req, attempt), status, error: failure, duration_ms });
+            let fault = !req.is_write()
+                && match failure {
+                    Some(kind) => kind == ErrorKind::Network,
+                    None => matches!(status, Some(502..=504)),
+                };
+            let (reason, wait) = if let (Ok((_, retry_after)), Some(429)) = (&result, status) {
+                match rate_limit_wait(throttled, *retry_after, self.max_wait_ms - waited) {
+                    Some(wait) => (ErrorKind::RateLimited, wait),
+                    None => return result.map(|(resp, _)| resp),
+                }
+            } else if fault && faults < self.max_retries {
+                faults += 1;
+                (if failure.is_some() { ErrorKind::Network } else { ErrorKind::Server }, fault_backoff(faults))
+            } else {
                 return result.map(|(resp, _)| resp);
+            };
+            self.hooks.retry(|| LocktRetryEvent { send: self.send(req, attempt), status, reason, wait_ms: wait });
+            if reason == ErrorKind::RateLimited {
+                throttled += 1;
+                waited += wait;
+                if let Some(f) = on_wait {
+                    f(wait);
+                }
             }
-            let backoff = 250.0 * 2f64.powi(attempt as i32) * (0.5 + js_sys::Math::random() / 2.0);
-            let wait = retry_after.map_or(backoff, |s| (s * 1000.0).max(backoff)).min(30_000.0);
-            sleep(wait, signal).await?;
+            sleep(wait, signal).await.map_err(|e| Error { status, ..e })?;
             attempt += 1;
         }
+    }
+
+    fn url(&self, req: &ApiRequest) -> String {
+        format!("{}/{}", self.base_url, req.path)
+    }
+
+    /// The request as hooks see it: the apikey redacted.
+    fn request_event(&self, req: &ApiRequest, attempt: u32) -> LocktRequestEvent {
+        let mut headers: BTreeMap<String, String> = self.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+        headers.insert("content-type".into(), "application/json".into());
+        if let Some(user) = &self.api_user {
+            headers.insert("apiuser".into(), user.clone());
+        }
+        if self.api_key.is_some() {
+            headers.insert("apikey".into(), "[redacted]".into());
+        }
+        LocktRequestEvent { send: self.send(req, attempt), headers }
+    }
+
+    fn send(&self, req: &ApiRequest, attempt: u32) -> LocktSend {
+        LocktSend { method: req.method.as_str().into(), url: self.url(req), path: req.path.clone(), attempt }
     }
 
     async fn send_once(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<(RawResponse, Option<f64>), Error> {
@@ -88,28 +217,29 @@ impl Transport {
         if let Some(s) = signal {
             let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
-        result.map_err(|detail| {
+        result.map_err(|thrown| {
             if timed_out.get() {
                 transport_error(ErrorKind::Timeout, &format!(" ({} ms)", self.timeout_ms as u64))
             } else if signal.is_some_and(AbortSignal::aborted) {
                 transport_error(ErrorKind::Aborted, "")
             } else {
-                transport_error(ErrorKind::Network, &detail)
+                // The runtime's own error (with its cause, e.g. ENOTFOUND) stays attached.
+                let cause = thrown.is_object().then(|| thrown.clone());
+                Error { cause, ..transport_error(ErrorKind::Network, &thrown_text(&thrown)) }
             }
         })?
     }
 
-    /// One fetch, body read included; `Err` carries a transport failure's description, `Ok`
-    /// may still hold an error of its own (a refused redirect).
-    async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<(RawResponse, Option<f64>), Error>, String> {
-        let url = format!("{}/{}", self.base_url, req.path);
+    /// One fetch, body read included; `Err` carries what the runtime threw, `Ok` may still
+    /// hold an error of its own (a refused redirect).
+    async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<(RawResponse, Option<f64>), Error>, JsValue> {
         let method = match req.method {
             Method::Get => HttpMethod::GET,
             Method::Post => HttpMethod::POST,
             Method::Put => HttpMethod::PUT,
         };
         // Redirects are never followed: the apikey must not travel to another host.
-        let mut builder = RequestBuilder::new(&url).method(method).redirect(RequestRedirect::Manual).abort_signal(Some(signal));
+        let mut builder = RequestBuilder::new(&self.url(req)).method(method).redirect(RequestRedirect::Manual).abort_signal(Some(signal));
         for (k, v) in &self.headers {
             builder = builder.header(k, v);
         }
@@ -121,26 +251,77 @@ impl Transport {
             Some(body) => builder.body(body.as_str()),
             None => builder.build(),
         }
-        .map_err(|e| e.to_string())?;
-        let response = request.send().await.map_err(|e| e.to_string())?;
+        .map_err(|e| JsValue::from(e.to_string()))?;
+        // Fetched here rather than by gloo-net, which keeps only the text of what fetch threw.
+        let response: web_sys::Response = JsFuture::from(fetch_request(&request.into())).await?.unchecked_into();
         if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&response.status()) {
             return Ok(Err(Error::new(ErrorKind::Network, "The API answered with a redirect; redirects are not followed so that credentials never reach another host")));
         }
         let headers = response.headers();
-        let content_type = headers.get("content-type").unwrap_or_default();
-        let retry_after = headers.get("retry-after").and_then(|v| parse_retry_after(&v));
+        let header = |name: &str| headers.get(name).ok().flatten();
+        let content_type = header("content-type").unwrap_or_default();
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
         let status = response.status();
-        let body = response.text().await.map_err(|e| e.to_string())?;
+        let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
         Ok(Ok((RawResponse { status, content_type, body }, retry_after)))
     }
 }
 
-fn should_retry(req: &ApiRequest, status: Option<u16>) -> bool {
-    match status {
-        Some(429) => true,
-        Some(502..=504) => !req.is_write(),
-        _ => false,
+impl Hooks {
+    fn request(&self, event: impl FnOnce() -> LocktRequestEvent) {
+        call_hook(&self.request, event);
     }
+
+    fn response(&self, event: impl FnOnce() -> LocktResponseEvent) {
+        call_hook(&self.response, event);
+    }
+
+    fn retry(&self, event: impl FnOnce() -> LocktRetryEvent) {
+        call_hook(&self.retry, event);
+    }
+}
+
+/// Calls a hook, if set, with the event built only then. Whatever it throws or rejects with
+/// is dropped: a hook can never fail the call.
+fn call_hook<E: Serialize>(hook: &Option<Function>, event: impl FnOnce() -> E) {
+    let Some(f) = hook else { return };
+    let Ok(event) = super::to_js(&event()) else { return };
+    if let Ok(returned) = f.call1(&JsValue::NULL, &event) {
+        if returned.is_object() || returned.is_function() {
+            let settled = Promise::resolve(&returned);
+            if let Ok(catch) = Reflect::get(&settled, &"catch".into()).and_then(JsCast::dyn_into::<Function>) {
+                let _ = catch.call1(&settled, &Function::new_no_args(""));
+            }
+        }
+    }
+}
+
+/// The text of what a runtime threw: `TypeError: fetch failed`.
+fn thrown_text(thrown: &JsValue) -> String {
+    match thrown.dyn_ref::<js_sys::Error>() {
+        Some(e) => String::from(e.to_string()),
+        None => thrown.as_string().unwrap_or_else(|| "unknown error".into()),
+    }
+}
+
+/// The first backoff term after a 429, before doubling.
+const RATE_LIMIT_BASE_MS: f64 = 100.0;
+/// The largest backoff term after repeated 429s.
+const RATE_LIMIT_CAP_MS: f64 = 2_000.0;
+
+/// The wait before resending after the `throttled`+1-th 429 of a call, with `patience_ms`
+/// left: `Retry-After` (when sent) plus full jitter, uniform in 0..min(cap, base * 2^n). The
+/// jitter comes on top of `Retry-After` so that writers told the same delay do not all come
+/// back at once. `None` when the patience is used up or `Retry-After` asks for more than is left.
+fn rate_limit_wait(throttled: i32, retry_after_s: Option<f64>, patience_ms: f64) -> Option<f64> {
+    let ceiling = (RATE_LIMIT_BASE_MS * 2f64.powi(throttled.min(30))).min(RATE_LIMIT_CAP_MS);
+    let floor = retry_after_s.map_or(0.0, |s| s * 1000.0);
+    (patience_ms > 0.0 && floor <= patience_ms).then(|| (floor + js_sys::Math::random() * ceiling).min(patience_ms))
+}
+
+/// The wait before the `n`-th retry of a read after a fault: exponential, half jittered.
+fn fault_backoff(n: u32) -> f64 {
+    250.0 * 2f64.powi(n as i32 - 1) * (0.5 + js_sys::Math::random() / 2.0)
 }
 
 /// `Retry-After` in seconds: delta-seconds or an HTTP date.

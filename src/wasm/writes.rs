@@ -1,6 +1,8 @@
 //! The batch engine's driver: validate everything, send blocks of at most 100 one at a time,
 //! read back what went unanswered, and settle every record exactly once.
 
+use std::cell::Cell;
+
 use js_sys::Function;
 use serde::Serialize;
 use serde_json::Value;
@@ -35,17 +37,40 @@ pub(crate) struct WriteSpec {
     pub may_ignore: bool,
 }
 
-/// The caller's controls over a run.
+/// The caller's controls over a run, and where the run stands for progress reports.
 #[derive(Default)]
 pub(crate) struct RunControl {
     pub signal: Option<AbortSignal>,
     pub on_progress: Option<Function>,
+    at: Cell<BatchProgress>,
 }
 
-/// Progress after each call.
-#[derive(Serialize, tsify::Tsify)]
+impl RunControl {
+    pub fn new(signal: Option<AbortSignal>, on_progress: Option<Function>) -> Self {
+        RunControl { signal, on_progress, at: Cell::default() }
+    }
+
+    /// Reports progress after a call, or at the start of a wait for the API's write slot.
+    fn progress(&self, p: BatchProgress) {
+        self.at.set(p);
+        if let (Some(f), Ok(v)) = (&self.on_progress, to_js(&p)) {
+            // A throwing callback must not cost a record its status.
+            let _ = f.call1(&JsValue::NULL, &v);
+        }
+    }
+
+    /// Counts a wait of `ms` after a 429 and reports it (`waiting: true`).
+    fn waiting(&self, ms: f64) {
+        let at = self.at.get();
+        self.progress(BatchProgress { waiting: true, waiting_ms: at.waiting_ms + ms, ..at });
+    }
+}
+
+/// Progress after each call, and when a call starts waiting for its turn after a 429.
+#[derive(Clone, Copy, Default, Serialize, tsify::Tsify)]
+#[serde(rename_all = "camelCase")]
 pub struct BatchProgress {
-    /// The call just finished, from 1.
+    /// The call just finished (or, while `waiting`, the call waiting), from 1.
     pub batch: usize,
     /// The number of calls planned.
     pub batches: usize,
@@ -53,6 +78,12 @@ pub struct BatchProgress {
     pub sent: usize,
     /// Records to send: the valid ones (`sent` reaches it when the run completes).
     pub total: usize,
+    /// True while the call waits because the API is busy with another writer's call (429):
+    /// a progress bar can say "waiting for other writers".
+    pub waiting: bool,
+    /// Time this run has spent waiting after 429 answers, in ms (the wait now starting
+    /// counted in full).
+    pub waiting_ms: f64,
 }
 
 /// Runs a whole write. Client-side rejections are settled first; with
@@ -80,9 +111,11 @@ pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usiz
             run.stop(&Error::new(ErrorKind::Aborted, "The run was aborted by the caller's signal"), "Not sent: the run was aborted");
             break;
         }
+        let waiting_ms = ctl.at.get().waiting_ms;
+        ctl.at.set(BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len(), waiting: false, waiting_ms });
         let stop = send_call(inner, spec, call, ctl, &mut run, true).await;
         sent += call.len();
-        progress(ctl, BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len() });
+        ctl.progress(BatchProgress { sent, waiting: false, ..ctl.at.get() });
         if let Some((error, why)) = stop {
             run.stop(&error, &why);
             break;
@@ -92,19 +125,12 @@ pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usiz
 }
 
 
-fn progress(ctl: &RunControl, p: BatchProgress) {
-    if let (Some(f), Ok(v)) = (&ctl.on_progress, to_js(&p)) {
-        // A throwing callback must not cost a record its status.
-        let _ = f.call1(&JsValue::NULL, &v);
-    }
-}
-
 /// Sends one call and settles its records; returns the error that must stop the run, if any.
 /// `may_resend` allows one resend of records that reading back shows plainly absent.
 async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl: &RunControl, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
     let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
     let req = ApiRequest::write(spec.method, spec.path, spec.node, &records, &spec.options);
-    let answer = match inner.transport.call(&req, ctl.signal.as_ref()).await {
+    let answer = match inner.transport.call_waiting(&req, ctl.signal.as_ref(), Some(&|ms| ctl.waiting(ms))).await {
         Ok(resp) => parse_write(&resp),
         Err(e) => Err(e),
     };
@@ -123,7 +149,10 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
         }
         Err(e) if !may_have_applied(&e) => {
             run.record_unanswered();
-            let why = format!("Not sent: the API refused the call unprocessed ({})", e.message);
+            let why = match e.kind {
+                ErrorKind::Aborted => "Not sent: the run was aborted while this call waited for its turn after a 429".to_string(),
+                _ => format!("Not sent: the API refused the call unprocessed ({})", e.message),
+            };
             let indices = call.iter().map(|(i, _)| *i);
             if e.kind == ErrorKind::BadRequest {
                 run.settle_all(indices, RecordStatus::Rejected, &e.message);
@@ -164,9 +193,13 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
 /// How long to wait before reading back after a call that may still be running on the server.
 const READ_BACK_GRACE_MS: f64 = 1_000.0;
 
-/// Whether a failed call may have been applied by the server.
+/// Whether a failed call may have been applied by the server. A call aborted while it waited
+/// after a 429 (status 429 kept) was never processed.
 fn may_have_applied(e: &Error) -> bool {
-    matches!(e.kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Aborted | ErrorKind::Internal)
+    match e.kind {
+        ErrorKind::Aborted => e.status != Some(429),
+        kind => matches!(kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Internal),
+    }
 }
 
 /// The API applied a call but skipped some of its records without saying which: the records

@@ -2,8 +2,9 @@
 // (where it applies) a batched write against the sandbox's fault injection.
 //
 // For each row: the documented LocktError kind; reads retried per the transport policy
-// (GETs on network errors, 429, 502, 503, 504, up to maxRetries = 2, i.e. at most 3 sends;
-// never on 500, decode errors or timeouts); writes never sent twice (counted in the
+// (GETs on network errors, 502, 503, 504, up to maxRetries = 2, i.e. at most 3 sends;
+// never on 500, decode errors or timeouts; a 429, read or write, is waited out within
+// rateLimit.maxWaitMs whatever maxRetries); writes never sent twice (counted in the
 // sandbox's request log); an after_commit fault is settled by reading back (committed, one
 // POST), a fault before the commit leaves the record absent so it is resent exactly once;
 // and the BatchReport accounts for every input index exactly once.
@@ -328,10 +329,17 @@ test("429 on an overlapping write", async (t) => {
     const started = performance.now();
     await readRecoversAfter({ kind: "status", status: 429 });
     assert.ok(performance.now() - started >= 900, "waited the Retry-After second");
+  });
+  await t.test("read: 429s are waited out whatever maxRetries, until rateLimit.maxWaitMs runs out", async () => {
+    await sb.admin.faults(Array.from({ length: 2 }, () => ({ ...onGetUsers, kind: "status", status: 429 })));
+    assert.ok((await client({ maxRetries: 0 }).users.list()).length > 500);
+    assert.deepEqual((await sends("GET", USER)).map((r) => r.status), [429, 429, 200]);
     await sb.admin.clearRequests();
-    const error = await readGivesUp({ kind: "status", status: 429 }, "rate_limited", 3);
+    await sb.admin.faults(Array.from({ length: 3 }, () => ({ ...onGetUsers, kind: "status", status: 429 })));
+    const error = await rejection(client({ rateLimit: { maxWaitMs: 1_500 } }).users.list());
+    assert.equal(error.kind, "rate_limited");
     assert.equal(error.retryable, true);
-    await sb.admin.clearFaults();
+    assert.equal((await sends("GET", USER)).length, 2, "one wait of the Retry-After second; a second one would exceed the patience");
   });
   await t.test("batched write overlapping another writer: 429 (uncommitted), retried, committed once", async () => {
     // Another writer holds the API's write slot for 700 ms.
@@ -353,14 +361,23 @@ test("429 on an overlapping write", async (t) => {
     assert.ok(mine.length <= 3);
     assert.deepEqual(await storedCounts(input), [1, 1, 1]);
   });
-  await t.test("batched write still refused after maxRetries: the run stops, every record notSent", async () => {
+  await t.test("batched write: 429s are waited out whatever maxRetries; each body applied once", async () => {
+    const input = users(3, "patient");
+    await sb.admin.faults(Array.from({ length: 2 }, () => ({ ...onPostUsers, kind: "status", status: 429 })));
+    const report = await client({ maxRetries: 0 }).users.save(input);
+    assertAccounts(report, 3);
+    assert.equal(report.committed, 3, JSON.stringify(report));
+    assert.deepEqual((await sends("POST", USER)).map((r) => r.status), [429, 429, 200]);
+    assert.deepEqual(await storedCounts(input), [1, 1, 1]);
+  });
+  await t.test("batched write refused beyond rateLimit.maxWaitMs: the run stops, every record notSent", async () => {
     const input = users(120, "limit");
     await sb.admin.faults(Array.from({ length: 3 }, () => ({ ...onPostUsers, kind: "status", status: 429 })));
-    const report = await client().users.save(input);
+    const report = await client({ rateLimit: { maxWaitMs: 1_500 } }).users.save(input);
     assertAccounts(report, 120);
     assert.equal(report.notSent, 120);
     assert.equal(report.stoppedBy?.kind, "rate_limited");
-    assert.equal((await sends("POST", USER)).length, 3, "the first call, retried twice; the second never sent");
+    assert.equal((await sends("POST", USER)).length, 2, "the first call, sent again once after the Retry-After second; the second call never sent");
     assert.ok((await storedCounts(input)).every((n) => n === 0));
   });
 });

@@ -17,6 +17,10 @@ import { LocktClient, type User } from "lockt-secureaccess";
 const lockt = new LocktClient({ apiUser: "u", apiKey: "k" });
 new LocktClient({ apiKey: 42 }); // expect-error
 new LocktClient({ timeoutMs: "5s" }); // expect-error
+new LocktClient({ rateLimit: { maxWaitMs: "5 min" } }); // expect-error
+new LocktClient({ hooks: { onRequest: () => {} } }); // expect-error
+const retryReason: import("lockt-secureaccess").LocktRetryEvent["reason"] = "config"; // expect-error
+console.log(retryReason);
 async function misuse(): Promise<void> {
   const u: User = await lockt.users.get(1); // expect-error
   await lockt.users.save([{ first_name: 7 }]); // expect-error

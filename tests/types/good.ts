@@ -53,12 +53,27 @@ import {
   type User,
   type UserInput,
   type UserValidationReport,
+  type LocktRequestEvent,
+  type LocktResponseEvent,
+  type LocktRetryEvent,
   type ValidationReport,
   type WireUser,
 } from "lockt-secureaccess";
 
 const options: LocktClientOptions = { apiUser: "u", apiKey: "k", baseUrl: "https://cloudapi.lockt.com/api/v1", timeoutMs: 5000, maxRetries: 1, headers: { "x-trace": "1" } };
 const lockt = new LocktClient(options);
+const patient = new LocktClient({
+  apiUser: "u",
+  apiKey: "k",
+  rateLimit: { maxWaitMs: 600_000 },
+  hooks: {
+    request: (e: LocktRequestEvent) => console.log(e.method, e.url, e.path, e.attempt, e.headers["apikey"]),
+    response: (e: LocktResponseEvent) => console.log(e.status ?? e.error, e.durationMs),
+    retry: (e: LocktRetryEvent) => console.log(e.reason === "rate_limited", e.waitMs, e.status),
+  },
+});
+const progress = (p: BatchProgress): string => (p.waiting ? `waiting ${p.waitingMs} ms` : `${p.sent}/${p.total}`);
+console.log(patient, progress);
 const signal = new AbortController().signal;
 
 async function everyMethod(): Promise<void> {
