@@ -4,7 +4,7 @@
 //   npm run bench                     builds what it needs first (scripts/bench.mjs), then this
 //   node bench/run.mjs --only validate,csv --runs 7 --users 100000   (after a build)
 //
-// Sections: validate, csv, size, startup, save, memory, cli (all by default). Every figure is a
+// Sections: validate, csv, size, startup, save, memory, cli, load (all by default). Every figure is a
 // ratio against its peer measured in the same run, as the median of --runs alternating runs
 // (default 5): shared CI machines are noisy, absolute milliseconds are not comparable
 // between runs. Prints a table, writes bench/results/latest.json and bench/RESULTS.md.
@@ -24,12 +24,16 @@ const workDir = join(resultsDir, "tmp");
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => (args.includes(`--${name}`) ? args[args.indexOf(`--${name}`) + 1] : fallback);
-const SECTIONS = ["validate", "csv", "size", "startup", "save", "memory", "cli"];
+const SECTIONS = ["validate", "csv", "size", "startup", "save", "memory", "cli", "load"];
 const only = opt("only", SECTIONS.join(",")).split(",");
 const RUNS = Number(opt("runs", 5));
 const USERS = Number(opt("users", 100_000));
 const SAVE_USERS = Number(opt("save-users", 10_000));
 const STARTUP_RUNS = Number(opt("startup-runs", 9));
+const LOAD_WRITERS = opt("load-writers", "8,32").split(",").map(Number);
+const LOAD_USERS = Number(opt("load-users", 2_000));
+const WRITE_HOLD_MS = Number(opt("write-hold-ms", 50));
+const LOAD_RUNS = Number(opt("load-runs", 3));
 const unknown = only.filter((s) => !SECTIONS.includes(s));
 if (unknown.length) {
   console.error(`unknown section ${unknown}; sections: ${SECTIONS}`);
@@ -593,10 +597,73 @@ async function benchCli() {
   });
 }
 
+// ── 8. many writers, one tenant ─────────────────────────────────────────
+
+/** Saves with `writers` processes (`count` users each) against a fresh sandbox; every status counted. */
+async function loadRun(writers, count, sandboxArgs) {
+  const { startSandbox } = await import("../tests/support/sandbox.mjs");
+  const { runWriters } = await import("../tests/support/writers.mjs");
+  const sb = await startSandbox({ seed: "empty", args: ["--write-hold-ms", String(WRITE_HOLD_MS), ...sandboxArgs] });
+  try {
+    const { wallMs, results: reports } = await runWriters({ baseUrl: sb.baseUrl, writers, count, maxWaitMs: 600_000, prefix: "L" });
+    const client = new ours.LocktClient({ baseUrl: sb.baseUrl, apiUser: sb.apiUser, apiKey: sb.apiKey });
+    const stored = (await client.users.list()).map((u) => u.id_num);
+    const sum = (k) => reports.reduce((a, r) => a + r[k], 0);
+    const statuses = {};
+    for (const r of reports) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    const m = {
+      wallMs,
+      committed: sum("committed"), rejected: sum("rejected"), unknown: sum("unknown"), notSent: sum("notSent"), inserted: sum("inserted"),
+      stoppedBy: reports.filter((r) => r.stoppedBy).map((r) => r.stoppedBy.kind),
+      stored: stored.length, storedDistinct: new Set(stored).size,
+      waitingMs: reports.map((r) => Math.round(r.waitingMs)),
+      statuses,
+    };
+    log(`  ${writers} × ${count} ${sandboxArgs.join(" ")}: ${JSON.stringify(m)}`);
+    if (m.committed !== writers * count || m.stored !== m.committed || m.storedDistinct !== m.stored || m.stoppedBy.length) {
+      throw new Error(`${writers} writers lost or repeated records: ${JSON.stringify(m)}`);
+    }
+    return m;
+  } finally {
+    await sb.stop();
+  }
+}
+
+async function benchLoad() {
+  log(`\n8. N writer processes × ${LOAD_USERS} users against one serial writer of the same users (sandbox --write-hold-ms ${WRITE_HOLD_MS}; ${LOAD_RUNS} runs)`);
+  results.sections.load = { users: LOAD_USERS, writeHoldMs: WRITE_HOLD_MS, runs: LOAD_RUNS, rows: [] };
+  // The sandbox's 429 says Retry-After: 1 by default; the reference documents no Retry-After.
+  const variants = [["Retry-After: 1", []], ["no Retry-After", ["--no-retry-after"]]];
+  const total = (runs, status) => runs.reduce((n, m) => n + (m[status] ?? 0), 0);
+  for (const writers of LOAD_WRITERS) {
+    const serial = [];
+    const concurrent = variants.map(() => []);
+    for (let r = 0; r < LOAD_RUNS; r++) {
+      serial.push(await loadRun(1, writers * LOAD_USERS, []));
+      for (const [v, [, sandboxArgs]] of variants.entries()) concurrent[v].push(await loadRun(writers, LOAD_USERS, sandboxArgs));
+    }
+    for (const [v, [label]] of variants.entries()) {
+      const runs = concurrent[v];
+      const ratio = ratioMedian(runs.map((m) => m.wallMs), serial.map((m) => m.wallMs));
+      results.sections.load.rows.push({ writers, label, ratio, serial, concurrent: runs });
+      const statuses = (list) => [...new Set(list.flatMap((m) => Object.keys(m.statuses)))].map((k) => `${total(list.map((m) => m.statuses), k)}× ${k}`).join(", ");
+      row({
+        benchmark: `8. ${writers} writer processes × ${LOAD_USERS / 1000}k users, one client each; the sandbox holds each write ${WRITE_HOLD_MS} ms, 429 with ${label}`,
+        ours: `${ms(median(runs.map((m) => m.wallMs)))} ms; over ${LOAD_RUNS} runs ${total(runs, "committed")} committed, ${total(runs, "rejected")} rejected, ${total(runs, "unknown")} unknown, ${total(runs, "notSent")} notSent, ${runs.flatMap((m) => m.stoppedBy).length} runs stopped; HTTP ${statuses(runs)}`,
+        peer: `one process saving all ${(writers * LOAD_USERS) / 1000}k`,
+        peerValue: `${ms(median(serial.map((m) => m.wallMs)))} ms (HTTP ${statuses(serial)})`,
+        ratio: `${ratio.toFixed(2)}× the time`,
+        goal: "≤ 1.3×",
+        met: ratio <= 1.3 ? "met" : `missed by ${((ratio - 1.3) * 100).toFixed(0)} points`,
+      });
+    }
+  }
+}
+
 // ── run ─────────────────────────────────────────────────────────────────
 
 const started = performance.now();
-const fns = { validate: benchValidate, csv: benchCsv, size: benchSize, startup: benchStartup, save: benchSave, memory: benchMemory, cli: benchCli };
+const fns = { validate: benchValidate, csv: benchCsv, size: benchSize, startup: benchStartup, save: benchSave, memory: benchMemory, cli: benchCli, load: benchLoad };
 for (const name of SECTIONS.filter((s) => only.includes(s))) {
   try {
     await fns[name]();
