@@ -515,8 +515,10 @@ async fn handle(
     }
     let Some(_guard) = st.try_write() else {
         let mut r = error_response(StatusCode::TOO_MANY_REQUESTS, MSG_OVERLAP);
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        if !st.cfg.no_retry_after {
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         return r;
     };
     let hold = wait + st.cfg.write_hold_ms;

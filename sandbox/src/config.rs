@@ -67,6 +67,10 @@ pub struct Config {
     /// so that writers from several clients overlap (and get 429) as against the real service.
     #[arg(long, default_value_t = 0)]
     pub write_hold_ms: u64,
+    /// Answer an overlapping write's 429 without `Retry-After` (the reference documents none;
+    /// by default the sandbox sends `Retry-After: 1`).
+    #[arg(long)]
+    pub no_retry_after: bool,
     /// Fraction (0..1) of /api/v1 requests answered 502 with an HTML body.
     #[arg(long, default_value_t = 0.0, value_parser = rate)]
     pub fail_rate: f64,
