@@ -37,7 +37,8 @@ pub struct LocktClientOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub timeout_ms: Option<f64>,
-    /// Retries of a read after a network error, 429, 502, 503 or 504. Default 2.
+    /// Retries of a read after a network error, 502, 503 or 504. Default 2. A 429 is not a
+    /// fault: it is waited out within `rateLimit.maxWaitMs`.
     #[serde(default)]
     #[tsify(optional)]
     pub max_retries: Option<u32>,

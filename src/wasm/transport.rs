@@ -1,4 +1,4 @@
-//! Sending one API call with the runtime's `fetch` (through gloo-net): headers, timeout,
+//! Sending one API call with the runtime's `fetch` (the request built by gloo-net): headers, timeout,
 //! the caller's abort signal, waiting out 429s, retries for reads, one write in flight at a
 //! time, and the caller's hooks.
 
@@ -307,7 +307,7 @@ fn thrown_text(thrown: &JsValue) -> String {
 /// The first backoff term after a 429, before doubling.
 const RATE_LIMIT_BASE_MS: f64 = 100.0;
 /// The largest backoff term after repeated 429s.
-const RATE_LIMIT_CAP_MS: f64 = 2_000.0;
+const RATE_LIMIT_CAP_MS: f64 = 1_000.0;
 
 /// The wait before resending after the `throttled`+1-th 429 of a call, with `patience_ms`
 /// left: `Retry-After` (when sent) plus full jitter, uniform in 0..min(cap, base * 2^n). The

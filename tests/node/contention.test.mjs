@@ -76,7 +76,7 @@ test("a run aborted while it waits for its turn ends at once: notSent, nothing s
   const tookMs = performance.now() - abortedAt;
   const sentBefore = (await mine()).length;
 
-  assert.ok(tookMs < 300, `ended ${tookMs.toFixed(0)} ms after the abort`);
+  assert.ok(tookMs < 500, `ended ${tookMs.toFixed(0)} ms after the abort`);
   assert.equal(report.stoppedBy?.kind, "aborted", JSON.stringify(report.stoppedBy));
   assert.equal(report.notSent, 150, JSON.stringify(report.records.slice(0, 2)));
   assert.ok(waits.length > 0 && waits[0].batch === 1 && waits[0].waitingMs > 0, JSON.stringify(waits));
