@@ -356,11 +356,16 @@ function cell(value) {
 /** A progress callback drawing a bar on stderr when it is a terminal, and its closing newline. */
 function progressBar() {
   let drawn = false;
-  const update = ({ sent, total }) => {
+  let noted = false;
+  const update = ({ sent, total, waiting, waitingMs }) => {
     if (!process.stderr.isTTY) return;
     const width = 30;
     const done = total ? Math.round((sent / total) * width) : width;
-    process.stderr.write(`\r[${"#".repeat(done)}${"-".repeat(width - done)}] ${sent}/${total}`);
+    // A 429 means another writer of the tenant is busy: say so rather than look stuck.
+    const note = waiting ? ` waiting for other writers (${Math.round(waitingMs / 1000)} s so far)` : "";
+    const clear = noted ? "\x1b[K" : "";
+    noted = Boolean(note);
+    process.stderr.write(`\r${clear}[${"#".repeat(done)}${"-".repeat(width - done)}] ${sent}/${total}${note}`);
     drawn = true;
   };
   return { update, end: () => drawn && process.stderr.write("\n") };

@@ -56,7 +56,7 @@ pub struct LocktSend {
     pub method: String,
     /// The full URL.
     pub url: String,
-    /// The path after the base URL, query included (e.g. `user?id=3`).
+    /// The URL's path and query (e.g. `/api/v1/user?id=3`).
     pub path: String,
     /// 1 for the first send of this call, then 2, 3, ... for each resend.
     pub attempt: u32,
@@ -188,7 +188,9 @@ impl Transport {
     }
 
     fn send(&self, req: &ApiRequest, attempt: u32) -> LocktSend {
-        LocktSend { method: req.method.as_str().into(), url: self.url(req), path: req.path.clone(), attempt }
+        let url = self.url(req);
+        let path = url.find("://").and_then(|i| url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string())).unwrap_or_default();
+        LocktSend { method: req.method.as_str().into(), url, path, attempt }
     }
 
     async fn send_once(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<(RawResponse, Option<f64>), Error> {

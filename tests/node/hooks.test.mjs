@@ -54,11 +54,11 @@ test("a read retried after a 502: request, response and retry, in order, with at
   const { events, lockt } = recorded();
   await lockt.users.list();
   assert.deepEqual(events.map(([name, e]) => [name, e.method, e.path, e.attempt, e.status]), [
-    ["request", "GET", "user", 1, undefined],
-    ["response", "GET", "user", 1, 502],
-    ["retry", "GET", "user", 1, 502],
-    ["request", "GET", "user", 2, undefined],
-    ["response", "GET", "user", 2, 200],
+    ["request", "GET", "/api/v1/user", 1, undefined],
+    ["response", "GET", "/api/v1/user", 1, 502],
+    ["retry", "GET", "/api/v1/user", 1, 502],
+    ["request", "GET", "/api/v1/user", 2, undefined],
+    ["response", "GET", "/api/v1/user", 2, 200],
   ]);
   const [, request] = events[0];
   assert.equal(request.url, `${sb.baseUrl}/user`);
@@ -78,7 +78,7 @@ test("a write answered 429: retry with reason rate_limited and the Retry-After w
   assert.equal(report.committed, 1);
   const retries = events.filter(([name]) => name === "retry").map(([, e]) => e);
   assert.equal(retries.length, 1);
-  assert.deepEqual([retries[0].method, retries[0].path, retries[0].status, retries[0].reason], ["POST", "user", 429, "rate_limited"]);
+  assert.deepEqual([retries[0].method, retries[0].path, retries[0].status, retries[0].reason], ["POST", "/api/v1/user", 429, "rate_limited"]);
   assert.ok(retries[0].waitMs >= 1000, `waited at least Retry-After: ${retries[0].waitMs}`);
   const requests = events.filter(([name]) => name === "request").map(([, e]) => e);
   assert.deepEqual(requests.map((e) => e.attempt), [1, 2]);
