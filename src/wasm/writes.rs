@@ -124,7 +124,6 @@ pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usiz
     run.finish()
 }
 
-
 /// Sends one call and settles its records; returns the error that must stop the run, if any.
 /// `may_resend` allows one resend of records that reading back shows plainly absent.
 async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl: &RunControl, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
