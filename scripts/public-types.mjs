@@ -1,0 +1,53 @@
+// The public typings of a wasm-bindgen build: the generated .d.ts without the module's
+// internals (raw wasm exports, `initSync`, `free`/`Symbol.dispose` of the wrapped classes)
+// and without names that shadow DOM globals. Used by scripts/build.mjs.
+
+/** Type names of the generated typings that would shadow a DOM global (or that the package names otherwise). */
+const RENAMES = {
+  Event: "LocktEvent",
+  Credential: "LocktCredential",
+  Text: "TextOrNumber",
+  ErrorKind: "LocktErrorKind",
+};
+
+/** Signatures that the generated typings can only give loosely. */
+const SIGNATURES = [
+  [
+    "export function planBatches(records: unknown[], size?: number | null): unknown[][];",
+    "export function planBatches<T>(records: readonly T[], size?: number): T[][];",
+  ],
+];
+
+/** What must not be left in the public typings. */
+const FORBIDDEN = [/\bfree\(\): void/, /Symbol\.dispose/, /\binitSync\b/, /\bInitOutput\b/, /\bWebAssembly\b/, /\bRequestInfo\b/, /__wbg_/, /__panicForTests|registerErrorClass/];
+
+/** The public typings for the generated `dts` text. */
+export function publicTypes(dts) {
+  let text = dts
+    .replace(/^\/\/\/ <reference lib="esnext\.disposable" \/>\n/, "")
+    .replace(/^ *free\(\): void;\n/gm, "")
+    .replace(/^ *\[Symbol\.dispose\]\(\): void;\n/gm, "")
+    .replace(/^declare function __wbg_reset_state\(\): void;\n/m, "");
+  // The web build ends with its loader (InitInput, InitOutput, initSync, the default init).
+  const loader = text.search(/^export type InitInput\b/m);
+  if (loader >= 0) text = `${text.slice(0, loader).trimEnd()}\n`;
+  for (const [from, to] of SIGNATURES) {
+    if (!text.includes(from)) throw new Error(`public-types: the generated typings no longer contain ${from}`);
+    text = text.replace(from, to);
+  }
+  // Optional properties also take an explicit `undefined`, for projects with
+  // exactOptionalPropertyTypes (`apiUser: process.env.LOCKT_API_USER`).
+  text = text.replace(/^(\s+(?:readonly )?[\w$]+)\?: (.+);$/gm, (line, name, type) =>
+    /\| undefined$/.test(type) ? line : `${name}?: ${type.includes("=>") ? `(${type})` : type} | undefined;`,
+  );
+  // Renamed in code, not in doc comments (their prose says "Event" and "Text" as words).
+  const names = new RegExp(`\\b(${Object.keys(RENAMES).join("|")})\\b`, "g");
+  text = text
+    .split("\n")
+    .map((line) => (/^\s*(\/\*\*|\*|\/\/)/.test(line) ? line : line.replace(names, (name) => RENAMES[name])))
+    .join("\n");
+  for (const pattern of FORBIDDEN) {
+    if (pattern.test(text)) throw new Error(`public-types: ${pattern} is still in the public typings`);
+  }
+  return text;
+}
