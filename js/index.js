@@ -31,6 +31,6 @@ export const { userSchema, fobSchema, doorSchema } = makeSchemas(surface);
  * (or wasm-bindgen's `{ module_or_path }`); by default the .wasm file next
  * to this module is fetched.
  */
-export const init = makeInit(initWasm, guard);
+export const init = makeInit(initWasm, guard, LocktError);
 
 export default init;

@@ -136,6 +136,9 @@ export function makeSurface(core, LocktError) {
     const cls = {
       [className]: class {
         constructor(inner) {
+          if (!(inner instanceof core[className])) {
+            throw new LocktError(`${className} is made by LocktClient: use lockt.${property}`, { kind: "config" });
+          }
           defineMethods(this, property, methods, inner);
         }
       },

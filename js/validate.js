@@ -21,6 +21,6 @@ export const { validateUsers, validateUser, validateFobs, validateFobAssignments
 export const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 
 /** Loads the validators' wasm module once; later calls return the same promise. */
-export const init = makeInit(initWasm, guard);
+export const init = makeInit(initWasm, guard, LocktError);
 
 export default init;

@@ -115,7 +115,8 @@ const chunks: number[][] = planBatches([1, 2, 3], 2);
 const failure = new LocktError("x");
 const detail: { index?: number | undefined; messages: string[] } | undefined = failure.details[0];
 const branded: boolean = isLocktError(failure);
-console.log(detail, branded, lockt.users === lockt.users);
+const shown: { baseUrl: string; apiUser: string | undefined } = lockt;
+console.log(detail, branded, shown, lockt.users === lockt.users);
 console.log(everyMethod, wire, issues, validateFobs([]), validateFobAssignments([]), validateDoors([]), chunks, JSON.stringify(lockt), String(lockt));
 
 // The validators' own entry: the same functions and record types, without a client.

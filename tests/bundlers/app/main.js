@@ -6,6 +6,7 @@ import initValidators, * as offline from "lockt-secureaccess/validate";
 const lockt = sdk;
 
 async function main() {
+  const badInit = await init(123).then(() => undefined, (e) => e);
   await init();
   await init(); // idempotent
   const result = { version: lockt.version(), validation: null };
@@ -33,6 +34,7 @@ async function main() {
   const error = new lockt.LocktError("x", { kind: "timeout", retryable: true });
   result.locktError = error instanceof Error && error.name === "LocktError" && error.retryable;
   result.instanceof = await instanceofChecks(lockt);
+  result.badInit = badInit instanceof lockt.LocktError && badInit.kind === "config";
   return result;
 }
 
