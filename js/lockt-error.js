@@ -38,8 +38,10 @@ export class LocktError extends Error {
    * @param {{kind?: string, status?: number, messages?: string[], details?: unknown[],
    *          retryable?: boolean, cause?: unknown}} [init]
    */
-  constructor(message, init = {}) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+  constructor(message, options) {
+    // Any arguments make an error (a Symbol message, a null init): never a TypeError instead.
+    const init = typeof options === "object" && options !== null ? options : {};
+    super(typeof message === "symbol" ? message.toString() : message, init.cause === undefined ? undefined : { cause: init.cause });
     this.name = "LocktError";
     this.kind = LOCKT_ERROR_KINDS.includes(init.kind) ? init.kind : "internal";
     this.status = typeof init.status === "number" ? init.status : undefined;

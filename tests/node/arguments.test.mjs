@@ -96,6 +96,8 @@ for (const [how, load] of [["import", importPackage], ["require", requirePackage
     calls.push(["nextCardNumber", (...a) => lockt.nextCardNumber(...a), [], ARITY.nextCardNumber]);
     for (const [name, valid] of Object.entries(FUNCTIONS)) calls.push([name, (...a) => sdk[name](...a), valid, FUNCTION_ARITY[name]]);
     calls.push(["new LocktClient", (o) => new sdk.LocktClient(o), [{ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY }], 1]);
+    calls.push(["new LocktError", (message, init) => new sdk.LocktError(message, init), ["x", { kind: "auth" }], 2]);
+    calls.push(["isLocktError", (value) => sdk.isLocktError(value), [undefined], 1]);
     for (const name of ["UsersApi", "CredentialsApi", "EventsApi", "DoorsApi", "FobsApi", "SchedulesApi", "AccessLevelsApi"]) {
       calls.push([`new ${name}`, (inner) => new sdk[name](inner), [undefined], 1]); // only a LocktClient makes them
     }
