@@ -10,12 +10,8 @@ const RENAMES = {
   ErrorKind: "LocktErrorKind",
 };
 
-/** Signatures that the generated typings can only give loosely, or not at all (js/surface.js adds them). */
+/** What the generated typings cannot show: the properties js/surface.js adds. */
 const SIGNATURES = [
-  [
-    "export function planBatches(records: unknown[], size?: number | null): unknown[][];",
-    "export function planBatches<T>(records: readonly T[], size?: number): T[][];",
-  ],
   [
     "export class LocktClient {\n",
     "export class LocktClient {\n    /** The API's base URL, as resolved. */\n    readonly baseUrl: string;\n    /** The `apiuser` credential (undefined behind a proxy). */\n    readonly apiUser: string | undefined;\n",
