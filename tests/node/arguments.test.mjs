@@ -124,6 +124,24 @@ for (const [how, load] of [["import", importPackage], ["require", requirePackage
   });
 }
 
+for (const [how, load] of [["import", () => importPackage("/validate")], ["require", () => requirePackage("/validate")]]) {
+  test(`lockt-secureaccess/validate via ${how}: every function, every kind of value in each position`, async () => {
+    const sdk = await load();
+    for (const [name, valid] of Object.entries(FUNCTIONS)) {
+      if (!(name in sdk)) continue; // version() is the main entry's
+      for (let position = 0; position < FUNCTION_ARITY[name]; position++) {
+        for (const [kind, value] of Object.entries(VALUES)) {
+          const args = [...valid];
+          args[position] = value;
+          const got = await outcome(`validate/${name} with ${kind} at ${position}`, () => sdk[name](...args));
+          assert.ok(["ok", "config"].includes(got), `validate/${name} with ${kind} at ${position}: ${got}`);
+        }
+      }
+    }
+    assert.throws(() => sdk.parseUsersCsv(42), (e) => sdk.isLocktError(e) && e.kind === "config");
+  });
+}
+
 test("the refusal comes before anything crosses into wasm: no request, a useful message", async () => {
   const sdk = await importPackage();
   const lockt = new sdk.LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY });
