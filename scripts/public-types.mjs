@@ -18,7 +18,7 @@ const CLIENT_PROPERTIES = `
     readonly apiUser: string | undefined;`;
 
 /** What must not be left in the public typings. */
-const FORBIDDEN = [/\bfree\(\): void/, /Symbol\.dispose/, /\binitSync\b/, /\bInitOutput\b/, /\bWebAssembly\b/, /\bRequestInfo\b/, /__wbg_/, /__panicForTests|registerErrorClass/];
+const FORBIDDEN = [/\bfree\(\): void/, /Symbol\.dispose/, /\binitSync\b/, /\bInitOutput\b/, /\bWebAssembly\b/, /\bRequestInfo\b/, /__wbg_/, /__panicForTests|__trapForTests|registerErrorClass/];
 
 /** The public typings for the generated `dts` text. */
 export function publicTypes(dts) {

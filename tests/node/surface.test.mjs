@@ -63,7 +63,7 @@ for (const [how, sdk] of [["import", () => esm], ["require", () => cjs]]) {
   });
 
   test(`via ${how}: no test hooks or raw wasm symbols among the exports`, () => {
-    for (const name of ["__panicForTests", "registerErrorClass", "initSync", "__wbg_init"]) {
+    for (const name of ["__panicForTests", "__trapForTests", "registerErrorClass", "initSync", "__wbg_init"]) {
       assert.ok(!(name in sdk()), name);
     }
   });
