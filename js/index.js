@@ -4,23 +4,26 @@
 import initWasm, * as core from "./web/lockt_secureaccess.js";
 import { makeGuard } from "./guard.js";
 import { makeInit } from "./loader.js";
+import { testHooks } from "./internal.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 import { makeValidators } from "./validators.js";
+import { makeSurface } from "./surface.js";
 
-export * from "./web/lockt_secureaccess.js";
-export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
+export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 
 const guard = makeGuard(core, LocktError);
 const guarded = guard.guardExports(Object.keys(core));
-// The free functions, with a panic in the core turned into a LocktError.
-export const { version, parseUsersCsv, __panicForTests, __trapForTests } = guarded;
-const validators = makeValidators(guarded, LocktError);
-/** The offline validators (js/validators.js walks the records; the rules are the core's). */
-export const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches } = validators;
+testHooks.panicForTests = guarded.__panicForTests;
+testHooks.trapForTests = guarded.__trapForTests;
+testHooks.registerErrorClass = guarded.registerErrorClass;
+// The offline validators walk the records in JS (js/validators.js); the rules are the core's.
+const surface = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+// The public classes and functions: arguments checked, panics in the core as LocktErrors.
+export const { LocktClient, UsersApi, CredentialsApi, EventsApi, DoorsApi, FobsApi, SchedulesApi, AccessLevelsApi, version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } = surface;
 
-/** Standard Schema objects over the SDK's validators. */
-export const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
+/** Standard Schema objects over the SDK's validators (usable once `init()` has resolved). */
+export const { userSchema, fobSchema, doorSchema } = makeSchemas(surface);
 
 /**
  * Loads the wasm module once; later calls return the same promise.
@@ -28,6 +31,6 @@ export const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
  * (or wasm-bindgen's `{ module_or_path }`); by default the .wasm file next
  * to this module is fetched.
  */
-export const init = makeInit(initWasm, guard);
+export const init = makeInit(initWasm, guard, LocktError);
 
 export default init;

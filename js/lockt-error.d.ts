@@ -16,13 +16,23 @@ export type LocktErrorKind =
 /** Every `kind` a LocktError can have. */
 export declare const LOCKT_ERROR_KINDS: readonly LocktErrorKind[];
 
+/** One rejected record of a failed write (`LocktError.details`). */
+export interface LocktErrorDetail {
+  /** Index of the record in the caller's input, when it could be matched. */
+  index?: number;
+  /** The messages for this record, in the API's words. */
+  messages: string[];
+  /** The record as the API echoed it back, when it did. */
+  input_data?: Record<string, unknown>;
+}
+
 /** The second argument of the LocktError constructor. */
 export interface LocktErrorInit {
-  kind?: LocktErrorKind;
-  status?: number;
-  messages?: string[];
-  details?: unknown[];
-  retryable?: boolean;
+  kind?: LocktErrorKind | undefined;
+  status?: number | undefined;
+  messages?: string[] | undefined;
+  details?: LocktErrorDetail[] | undefined;
+  retryable?: boolean | undefined;
   cause?: unknown;
 }
 
@@ -37,7 +47,7 @@ export declare class LocktError extends Error {
   /** The messages from the API (or from the SDK), in order. */
   messages: string[];
   /** For a failed write: one entry per rejected record, with its index. */
-  details: unknown[];
+  details: LocktErrorDetail[];
   /** Whether trying the same call again later may succeed. */
   retryable: boolean;
   toJSON(): {
@@ -46,7 +56,10 @@ export declare class LocktError extends Error {
     status: number | undefined;
     message: string;
     messages: string[];
-    details: unknown[];
+    details: LocktErrorDetail[];
     retryable: boolean;
   };
 }
+
+/** Whether `value` is a LocktError, from `import` or `require` alike (as `instanceof LocktError`). */
+export declare function isLocktError(value: unknown): value is LocktError;

@@ -4,14 +4,21 @@
 
 const core = require("./node/lockt_secureaccess.js");
 const { makeGuard } = require("./guard.cjs");
-const { LocktError, LOCKT_ERROR_KINDS } = require("./lockt-error.cjs");
+const { testHooks } = require("./internal.cjs");
+const { LocktError, LOCKT_ERROR_KINDS, isLocktError } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
 const { makeValidators } = require("./validators.cjs");
+const { makeSurface } = require("./surface.cjs");
 
 const guard = makeGuard(core, LocktError);
 guard.register();
-// Every export, with a panic in the core turned into a LocktError.
 const guarded = guard.guardExports(Object.keys(core));
+testHooks.panicForTests = guarded.__panicForTests;
+testHooks.trapForTests = guarded.__trapForTests;
+testHooks.registerErrorClass = guarded.registerErrorClass;
+// The public classes and functions: arguments checked, panics in the core as LocktErrors.
+// The offline validators walk the records in JS (validators.js); the rules are the core's.
+const surface = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
 const ready = Promise.resolve();
 
@@ -20,8 +27,6 @@ function init() {
   return ready;
 }
 
-// The offline validators (validators.js walks the records; the rules are the core's).
-const validators = makeValidators(guarded, LocktError);
-const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
+const { userSchema, fobSchema, doorSchema } = makeSchemas(surface);
 
-module.exports = { ...core, ...guarded, ...validators, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };
+module.exports = { ...surface, LocktError, LOCKT_ERROR_KINDS, isLocktError, userSchema, fobSchema, doorSchema, init, default: init };

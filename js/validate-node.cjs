@@ -4,14 +4,17 @@
 
 const core = require("./validate/node/lockt_secureaccess.js");
 const { makeGuard } = require("./guard.cjs");
-const { LocktError, LOCKT_ERROR_KINDS } = require("./lockt-error.cjs");
+const { LocktError, LOCKT_ERROR_KINDS, isLocktError } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
+const { makeSurface } = require("./surface.cjs");
 const { makeValidators } = require("./validators.cjs");
 
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-const validators = makeValidators(guarded, LocktError);
+// Arguments checked and stacks at the caller, as in the main entry (surface.js).
+const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+const validators = { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv };
 const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 
 /** Already loaded in Node; kept so that the same code runs everywhere. */
@@ -19,4 +22,4 @@ function init() {
   return Promise.resolve();
 }
 
-module.exports = { parseUsersCsv: guarded.parseUsersCsv, ...validators, LocktError, LOCKT_ERROR_KINDS, userSchema, fobSchema, doorSchema, init, default: init };
+module.exports = { ...validators, LocktError, LOCKT_ERROR_KINDS, isLocktError, userSchema, fobSchema, doorSchema, init, default: init };

@@ -5,17 +5,19 @@ import * as core from "./validate/web/lockt_secureaccess.js";
 import { makeGuard } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
+import { makeSurface } from "./surface.js";
 import { makeValidators } from "./validators.js";
 
-export { LocktError, LOCKT_ERROR_KINDS } from "./lockt-error.js";
+export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 
 core.initSync({ module: readFileSync(new URL("./validate/web/lockt_secureaccess_bg.wasm", import.meta.url)) });
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-const validators = makeValidators(guarded, LocktError);
+// Arguments checked and stacks at the caller, as in the main entry (js/surface.js).
+const validators = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
-export const { parseUsersCsv } = guarded;
+export const { parseUsersCsv } = validators;
 /** The offline validators (validators.js walks the records; the rules are the core's). */
 export const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches } = validators;
 /** Standard Schema objects over the validators. */

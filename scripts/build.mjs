@@ -4,6 +4,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { cargoPackage, lockedCrateVersion, root, run, seconds } from "./lib.mjs";
+import { publicTypes } from "./public-types.mjs";
 
 const crate = cargoPackage();
 const stem = crate.name.replaceAll("-", "_"); // lockt_secureaccess
@@ -54,11 +55,9 @@ await step("wasm-bindgen", async () => {
     const wasm = join(root, "target/wasm32-unknown-unknown", m.profile, `${stem}.wasm`);
     for (const [target, dir] of [["web", "web"], ["nodejs", "node"]]) {
       await run("wasm-bindgen", [wasm, "--target", target, "--weak-refs", "--out-dir", join(m.dir, dir)]);
-      // The generated classes declare [Symbol.dispose]; make the typings carry the
-      // lib they need, so that they compile whatever `lib` a user's tsconfig has.
+      // The entries wrap the generated code (js/surface.js): the typings lose the internals.
       const dts = join(m.dir, dir, `${stem}.d.ts`);
-      const types = readFileSync(dts, "utf8");
-      if (types.includes("Symbol.dispose")) writeFileSync(dts, `/// <reference lib="esnext.disposable" />\n${types}`);
+      writeFileSync(dts, publicTypes(readFileSync(dts, "utf8")));
     }
   }
 });
@@ -82,7 +81,7 @@ await step("wasm-opt", async () => {
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "loader.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs"]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "loader.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs", "surface.js", "internal.js", `${stem}_bg.wasm.d.ts`, `${stem}_bg.wasm.d.cts`]) {
     copy(file);
   }
   // CommonJS twins of the error class and its types, derived from the ESM file.
@@ -90,21 +89,22 @@ await step("package files", () => {
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
   writeFileSync(join(pkg, "schemas.cjs"), toCommonJs(readFileSync(join(root, "js/schemas.js"), "utf8"), "schemas.js"));
   writeFileSync(join(pkg, "guard.cjs"), toCommonJs(readFileSync(join(root, "js/guard.js"), "utf8"), "guard.js"));
-  writeFileSync(join(pkg, "validators.cjs"), toCommonJs(readFileSync(join(root, "js/validators.js"), "utf8"), "validators.js"));
+  for (const file of ["validators.js", "surface.js", "internal.js"]) {
+    writeFileSync(join(pkg, file.replace(/\.js$/, ".cjs")), toCommonJs(readFileSync(join(root, "js", file), "utf8"), file));
+  }
   copy("schemas.d.ts");
   writeFileSync(join(pkg, "schemas.d.cts"), readFileSync(join(root, "js/schemas.d.ts"), "utf8").replace("./web/", "./node/"));
   // The nodejs build is CommonJS inside a "type": "module" package.
   for (const dir of ["node", "validate/node"]) writeFileSync(join(pkg, dir, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);
-  for (const doc of ["README.md", "LICENSE"]) {
-    if (existsSync(join(root, doc))) cpSync(join(root, doc), join(pkg, doc));
-  }
+  if (existsSync(join(root, "LICENSE"))) cpSync(join(root, "LICENSE"), join(pkg, "LICENSE"));
+  writeFileSync(join(pkg, "README.md"), withAbsoluteLinks(readFileSync(join(root, "README.md"), "utf8")));
   writeFileSync(join(pkg, "package.json"), `${JSON.stringify(packageJson(), null, 2)}\n`);
 
   // The sample page imports ./lib/index.js; www/lib is a build output.
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "loader.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "loader.js", "surface.js", "internal.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -127,7 +127,8 @@ await step("check", () =>
      for (const [how, m] of [["import", esm], ["require", cjs]]) {
        if (m.version() !== ${JSON.stringify(crate.version)}) throw new Error(how + ": version() is " + m.version());
        if (!(new m.LocktError("x", { kind: "auth" }) instanceof Error)) throw new Error(how + ": LocktError");
-     }`,
+     }
+     if (!(new esm.LocktError("x") instanceof cjs.LocktError)) throw new Error("one LocktError across import and require");`,
   ], { quiet: true }),
 );
 
@@ -147,7 +148,8 @@ function packageJson() {
     engines: { node: ">=20" },
     main: "./node.cjs",
     module: "./index.js",
-    types: "./index.d.ts",
+    // Resolvers without "exports" (TypeScript's node10) load main, the CommonJS entry.
+    types: "./index.d.cts",
     // The `lockt` command line (js/cli.mjs), on the package's public API.
     bin: { lockt: "./cli.mjs" },
     exports: {
@@ -168,6 +170,11 @@ function packageJson() {
         },
         types: "./validate.d.ts",
         default: "./validate.js",
+      },
+      // For runtimes that import wasm as a module (edge workers): init({ module_or_path }).
+      [`./${stem}_bg.wasm`]: {
+        import: { types: `./${stem}_bg.wasm.d.ts`, default: `./web/${stem}_bg.wasm` },
+        require: { types: `./${stem}_bg.wasm.d.cts`, default: `./web/${stem}_bg.wasm` },
       },
       "./package.json": "./package.json",
     },
@@ -197,11 +204,28 @@ function packageJson() {
       "validate-node.cjs",
       "validate/",
       "cli.mjs",
+      "surface.js",
+      "surface.cjs",
+      "internal.js",
+      "internal.cjs",
+      `${stem}_bg.wasm.d.ts`,
+      `${stem}_bg.wasm.d.cts`,
       "web/",
       "node/",
     ],
     keywords: ["lockt", "secureaccess", "access-control", "wasm", "sdk"],
   };
+}
+
+/**
+ * The README as npm shows it: the package holds none of the repository's other files, so
+ * relative links and images point into the repository instead.
+ */
+function withAbsoluteLinks(markdown) {
+  const repo = crate.repository.replace(/\/$/, "");
+  return markdown.replace(/(!?\[[^\]]*\])\((?![a-z]+:|#)([^)\s]+)\)/g, (_, label, path) =>
+    `${label}(${repo}/${label.startsWith("!") ? "raw" : "blob"}/main/${path.replace(/^\.\//, "")})`,
+  );
 }
 
 /** `export class X` / `export const X` -> CommonJS with module.exports. */
@@ -217,7 +241,7 @@ function toCommonJs(source, from = "lockt-error.js") {
 
 /** What a browser downloads: the optimised wasm and the JS around it. */
 function printSizes() {
-  const files = [`web/${stem}_bg.wasm`, `web/${stem}.js`, "index.js", "lockt-error.js"];
+  const files = [`web/${stem}_bg.wasm`, `web/${stem}.js`, "index.js", "surface.js", "lockt-error.js"];
   let raw = 0, gz = 0, br = 0;
   console.log("build: browser payload (raw / gzip -9 / brotli)");
   for (const file of files) {

@@ -20,7 +20,7 @@ const STAGES = [
   { name: "build", title: "npm run build", fn: () => run("npm", ["run", "--silent", "build"]) },
   { name: "size", title: "size ceiling of what a browser downloads", fn: () => run(process.execPath, ["bench/size-check.mjs"]) },
   { name: "node", title: "packed package in Node (node:test)", fn: nodeTests },
-  { name: "types", title: "TypeScript typings (tsc --strict)", fn: typeTests },
+  { name: "types", title: "TypeScript typings (tsc --strict, Node-only, attw, publint)", fn: typeTests },
   { name: "bundlers", title: "Vite and webpack builds in Chromium", fn: () => nodeTestDirs(["tests/bundlers"]) },
   { name: "e2e", title: "browser end-to-end tests", fn: e2eTests },
   { name: "fuzz", title: "cargo-fuzz targets, 15 s each", fn: () => run("bash", ["fuzz/run.sh", "15"]) },
@@ -134,6 +134,7 @@ async function typeTests() {
     await run(process.execPath, [tsc, "-p", config], { cwd: dir });
     console.log(`types: ${files.join(", ")} compile with moduleResolution ${resolution}`);
   }
+  await nodeOnlyTypes(dir, tsc);
   tsconfig("tsconfig.bad.json", "esnext", "bundler", ["bad.ts"]);
 
   const { code, output } = await exec(process.execPath, [tsc, "-p", "tsconfig.bad.json"], { cwd: dir, quiet: true });
@@ -150,6 +151,40 @@ async function typeTests() {
     );
   }
   console.log(`types: bad.ts fails to compile, all ${expected.length} marked mistakes reported`);
+}
+
+/**
+ * A Node-only project (`lib: ["es2022"]`, @types/node, `skipLibCheck: false`) compiles the
+ * typings and the README's Node examples, also under `exactOptionalPropertyTypes`; then
+ * @arethetypeswrong/cli and publint --strict judge the package as published.
+ */
+async function nodeOnlyTypes(dir, tsc) {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const block = (heading) => {
+    const code = readme.split(heading)[1]?.match(/```js\n([\s\S]*?)```/)?.[1];
+    if (!code) throw new Error(`README: no js block under ${heading}`);
+    return code;
+  };
+  writeFileSync(join(dir, "readme-node.ts"), `${block("## Quick start: Node")}\ndeclare const rows: import("lockt-secureaccess").UserInput[];\n`);
+  writeFileSync(
+    join(dir, "readme-workflows.ts"),
+    `import { LocktClient, parseUsersCsv } from "lockt-secureaccess";\n${block("## Workflows")}\n` +
+      "declare const lockt: LocktClient, savedCursor: number, signal: AbortSignal, csvText: string;\n" +
+      "declare function ship(event: unknown): void;\ndeclare function save(cursor: number): void;\n",
+  );
+  const files = ["good.ts", "good.cts", "readme-node.ts", "readme-workflows.ts"];
+  for (const [config, exact] of [["tsconfig.node-only.json", false], ["tsconfig.exact.json", true]]) {
+    const compilerOptions = {
+      strict: true, noEmit: true, target: "es2022", lib: ["es2022"], module: "nodenext", moduleResolution: "nodenext",
+      skipLibCheck: false, types: ["node"], typeRoots: [join(root, "node_modules/@types")], exactOptionalPropertyTypes: exact,
+    };
+    writeFileSync(join(dir, config), JSON.stringify({ compilerOptions, files }));
+    await run(process.execPath, [tsc, "-p", config], { cwd: dir });
+    console.log(`types: ${files.join(", ")} compile in a Node-only project${exact ? " with exactOptionalPropertyTypes" : ""}`);
+  }
+  await run(join(root, "node_modules/.bin/attw"), ["--pack", join(root, "pkg")], { cwd: root });
+  await run(join(root, "node_modules/.bin/publint"), ["--strict", join(root, "pkg")], { cwd: root });
+  console.log("types: @arethetypeswrong/cli and publint --strict report no problem");
 }
 
 async function e2eTests() {

@@ -6,7 +6,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use crate::api::{match_errors, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::model::BatchSummary;
 use crate::validate::Warning;
 
@@ -30,6 +30,29 @@ pub enum RecordStatus {
     NotSent,
 }
 
+/// Why a record has its status, for programs (the messages are for people).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordReason {
+    /// `rejected`: the client's validation refused it (or it names an access level that does not exist).
+    Invalid,
+    /// `rejected`: the API refused it (listed it with errors, or refused its whole call with a 400).
+    ServerRejected,
+    /// `rejected`: innocent, in a call the API failed because of other records.
+    BatchFailed,
+    /// `rejected`: the API skipped it silently: the user already exists and `updateExisting` is false.
+    IgnoredExisting,
+    /// `committed` or `unknown`: its call went unanswered, and reading back decided (or could not tell).
+    ReadBack,
+    /// `notSent`: the caller's signal aborted the run.
+    Aborted,
+    /// `notSent`: its own call was refused unprocessed (401, 429, ...), sent twice without an
+    /// answer, or held back because other records were invalid and `validateFailsBatch` is true.
+    Stopped,
+    /// `notSent`: the run ended (stopped by an earlier call) before this record's call.
+    NotReached,
+}
+
 /// One input record's final status.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct RecordReport {
@@ -37,6 +60,10 @@ pub struct RecordReport {
     pub index: usize,
     /// What happened to it.
     pub status: RecordStatus,
+    /// Why, as a code; absent only for a record committed as the API answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[tsify(optional)]
+    pub reason: Option<RecordReason>,
     /// Why, in the API's or the validator's words (empty for plain commits).
     pub messages: Vec<String>,
     /// The record as the API echoed it back with its errors, when it did.
@@ -49,6 +76,7 @@ pub struct RecordReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
 pub struct StopReason {
     /// The error kind (`auth`, `rate_limited`, `server`, ...).
+    #[tsify(type = "LocktErrorKind")]
     pub kind: String,
     /// The HTTP status, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,16 +131,16 @@ impl BatchRun {
     }
 
     /// Settles `index`, unless it is settled already (the first word stands).
-    pub fn settle(&mut self, index: usize, status: RecordStatus, messages: Vec<String>, input_data: Option<Value>) {
+    pub fn settle(&mut self, index: usize, status: RecordStatus, reason: Option<RecordReason>, messages: Vec<String>, input_data: Option<Value>) {
         if let Some(slot @ None) = self.outcomes.get_mut(index) {
-            *slot = Some(RecordReport { index, status, messages, input_data });
+            *slot = Some(RecordReport { index, status, reason, messages, input_data });
         }
     }
 
-    /// Settles every index of `indices` with the same status and message.
-    pub fn settle_all(&mut self, indices: impl IntoIterator<Item = usize>, status: RecordStatus, message: &str) {
+    /// Settles every index of `indices` with the same status, reason and message.
+    pub fn settle_all(&mut self, indices: impl IntoIterator<Item = usize>, status: RecordStatus, reason: RecordReason, message: &str) {
         for i in indices {
-            self.settle(i, status, vec![message.to_string()], None);
+            self.settle(i, status, Some(reason), vec![message.to_string()], None);
         }
     }
 
@@ -127,7 +155,7 @@ impl BatchRun {
         let mut unmatched = Vec::new();
         for (pos, err) in positions.iter().zip(outcome.errors) {
             match pos {
-                Some(p) => self.settle(call[*p].0, RecordStatus::Rejected, err.messages, err.input_data),
+                Some(p) => self.settle(call[*p].0, RecordStatus::Rejected, Some(RecordReason::ServerRejected), err.messages, err.input_data),
                 None => unmatched.push(err),
             }
         }
@@ -138,14 +166,14 @@ impl BatchRun {
             let messages: Vec<String> = unmatched.iter().flat_map(|e| e.messages.clone()).collect();
             let status = if outcome.applied { RecordStatus::Unknown } else { RecordStatus::Rejected };
             for i in rest {
-                self.settle(i, status, messages.clone(), None);
+                self.settle(i, status, Some(RecordReason::ServerRejected), messages.clone(), None);
             }
         } else if outcome.applied {
             for i in rest {
-                self.settle(i, RecordStatus::Committed, Vec::new(), None);
+                self.settle(i, RecordStatus::Committed, None, Vec::new(), None);
             }
         } else {
-            self.settle_all(rest, RecordStatus::Rejected, NOT_COMMITTED_BATCH_FAILED);
+            self.settle_all(rest, RecordStatus::Rejected, RecordReason::BatchFailed, NOT_COMMITTED_BATCH_FAILED);
         }
     }
 
@@ -174,17 +202,19 @@ impl BatchRun {
         matches!(self.outcomes.get(index), Some(None))
     }
 
-    /// Stops the run because of `error`: every open record is `notSent` with `why`.
+    /// Stops the run because of `error`: every open record is `notSent` with `why` (reason
+    /// `aborted` for an abort, else `not_reached`).
     pub fn stop(&mut self, error: &Error, why: &str) {
         self.stopped_by = Some(StopReason { kind: error.kind.as_str().to_string(), status: error.status, message: error.message.clone() });
         let open: Vec<usize> = (0..self.outcomes.len()).filter(|i| self.is_open(*i)).collect();
-        self.settle_all(open, RecordStatus::NotSent, why);
+        let reason = if error.kind == ErrorKind::Aborted { RecordReason::Aborted } else { RecordReason::NotReached };
+        self.settle_all(open, RecordStatus::NotSent, reason, why);
     }
 
     /// The final report; any record still open is `notSent`.
     pub fn finish(mut self) -> BatchReport {
         let open: Vec<usize> = (0..self.outcomes.len()).filter(|i| self.is_open(*i)).collect();
-        self.settle_all(open, RecordStatus::NotSent, "Not sent: the run ended before this record's call");
+        self.settle_all(open, RecordStatus::NotSent, RecordReason::NotReached, "Not sent: the run ended before this record's call");
         let records: Vec<RecordReport> = self.outcomes.into_iter().flatten().collect();
         let count = |s: RecordStatus| records.iter().filter(|r| r.status == s).count();
         BatchReport {
@@ -213,31 +243,72 @@ pub enum ReadBack {
     Unclear,
 }
 
-/// Compares a sent wire record with the server's records. `keys` lists the identifying
-/// fields in priority order (e.g. `id_num`, `email`, `card_num`); the first one the sent
+/// How one kind of record is read back after an unanswered write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadBackSpec {
+    /// The list endpoint, e.g. `user`.
+    pub path: &'static str,
+    /// The identifying fields, in priority order.
+    pub keys: &'static [&'static str],
+    /// The fields the API returns on reads (the reference's object definitions and the
+    /// errata): only these can confirm a write. `id`, `accesslevels` and `credential_key`
+    /// are assigned or reshaped by the server and never compared.
+    pub readable: &'static [&'static str],
+}
+
+/// Users, from `GET /user`: the reference's User object has no `pin` (errata 6 adds `enabled`).
+pub const USER_READ_BACK: ReadBackSpec = ReadBackSpec {
+    path: "user",
+    keys: &["id_num", "email", "card_num"],
+    readable: &["id_num", "first_name", "last_name", "card_num", "email", "phone", "access_effective", "access_expires", "enabled"],
+};
+
+/// Doors, from `GET /door`, by name.
+pub const DOOR_READ_BACK: ReadBackSpec = ReadBackSpec { path: "door", keys: &["name"], readable: &["name", "type", "location", "enabled"] };
+
+/// New fobs, from `GET /fob`, by card number or id number.
+pub const FOB_READ_BACK: ReadBackSpec = ReadBackSpec {
+    path: "fob",
+    keys: &["card_num", "id_num"],
+    readable: &["id_num", "name", "card_num", "enabled", "access_effective", "access_expires"],
+};
+
+/// Reassigned fobs, from `GET /fob`, by id (`user_id` is not on the reference's read shape).
+pub const FOB_REASSIGN_READ_BACK: ReadBackSpec = ReadBackSpec { keys: &["id"], ..FOB_READ_BACK };
+
+/// Compares a sent wire record with the server's records. The first of `spec.keys` the sent
 /// record has decides: applying the record would have given the server a record with that
-/// value, so none means absent, and a later key matching someone else does not count.
-pub fn read_back(sent: &Value, server: &[Value], keys: &[&str]) -> ReadBack {
+/// value, so none means absent, and a later key matching someone else does not count. When
+/// no server record shows that key at all, nothing can be told.
+pub fn read_back(sent: &Value, server: &[Value], spec: &ReadBackSpec) -> ReadBack {
     let key_of = |v: &Value, k: &str| v.get(k).and_then(text).filter(|s| !s.is_empty()).map(|t| if k == "email" { t.to_ascii_lowercase() } else { t });
-    let Some((k, want)) = keys.iter().find_map(|k| key_of(sent, k).map(|v| (*k, v))) else { return ReadBack::Unclear };
+    let Some((k, want)) = spec.keys.iter().find_map(|k| key_of(sent, k).map(|v| (*k, v))) else { return ReadBack::Unclear };
     match server.iter().find(|s| key_of(s, k).as_deref() == Some(want.as_str())) {
-        Some(found) if holds(sent, found) => ReadBack::Held,
+        Some(found) if holds(sent, found, spec.readable) => ReadBack::Held,
         Some(_) => ReadBack::Unclear,
+        None if server.iter().all(|s| shown(s, k).is_none()) => ReadBack::Unclear,
         None => ReadBack::Absent,
     }
 }
 
-/// Whether every scalar field sent has the same value on the server (dates compared by their
-/// `YYYY-MM-DD HH:MM:SS` reading, `""` as unset, text trimmed).
-fn holds(sent: &Value, server: &Value) -> bool {
+/// Whether every readable field sent has the same value on the server (dates compared by
+/// their `YYYY-MM-DD HH:MM:SS` reading, `""` as unset, text trimmed). A field the server's
+/// record does not show is evidence neither way.
+fn holds(sent: &Value, server: &Value, readable: &[&str]) -> bool {
     let Value::Object(fields) = sent else { return false };
-    fields.iter().filter(|(k, _)| !matches!(k.as_str(), "id" | "accesslevels" | "credential_key")).all(|(k, v)| {
-        let norm = |v: Option<&Value>| -> String {
-            let t = v.and_then(text).unwrap_or_default();
+    fields.iter().filter(|(k, _)| readable.contains(&k.as_str())).all(|(k, v)| {
+        let Some(theirs) = shown(server, k) else { return true };
+        let norm = |v: &Value| -> String {
+            let t = text(v).unwrap_or_default();
             if k.starts_with("access_") { comparable_time(&t) } else { t }
         };
-        norm(Some(v)) == norm(server.get(k))
+        norm(v) == norm(theirs)
     })
+}
+
+/// The server record's field `k`, unless it is absent or null.
+fn shown<'a>(record: &'a Value, k: &str) -> Option<&'a Value> {
+    record.get(k).filter(|v| !v.is_null())
 }
 
 fn comparable_time(t: &str) -> String {
@@ -257,7 +328,6 @@ fn text(v: &Value) -> Option<String> {
 mod tests {
     use super::*;
     use crate::api::ServerRecordError;
-    use crate::error::ErrorKind;
     use serde_json::json;
 
     fn call(from: usize, n: usize) -> Vec<(usize, Value)> {
@@ -276,12 +346,14 @@ mod tests {
     #[test]
     fn every_index_settles_exactly_once() {
         let mut run = BatchRun::new(5);
-        run.settle(0, RecordStatus::Rejected, vec!["bad".into()], None);
+        run.settle(0, RecordStatus::Rejected, Some(RecordReason::Invalid), vec!["bad".into()], None);
         let answer = WriteOutcome { summary: BatchSummary { submitted: 2, inserted: 2, updated: 0, errors: 0 }, applied: true, messages: vec![], errors: vec![] };
         run.record_answer(&call(1, 2), answer);
-        run.settle(1, RecordStatus::Rejected, vec![], None);
+        run.settle(1, RecordStatus::Rejected, Some(RecordReason::Invalid), vec![], None);
         let r = run.finish();
         assert_eq!(r.records.iter().map(|r| r.index).collect::<Vec<_>>(), [0, 1, 2, 3, 4]);
+        let reasons: Vec<_> = r.records.iter().map(|r| r.reason).collect();
+        assert_eq!(reasons, [Some(RecordReason::Invalid), None, None, Some(RecordReason::NotReached), Some(RecordReason::NotReached)]);
         assert_eq!((r.committed, r.rejected, r.not_sent), (2, 1, 2));
         assert_eq!(r.summary.inserted, 2);
     }
@@ -295,15 +367,21 @@ mod tests {
         assert_eq!(r.records[1].messages, ["Door Name Already Exists: Door 1"]);
         assert_eq!(r.records[0].messages, [NOT_COMMITTED_BATCH_FAILED]);
         assert_eq!(r.rejected, 3);
+        assert_eq!(r.records[1].reason, Some(RecordReason::ServerRejected));
+        assert_eq!((r.records[0].reason, r.records[2].reason), (Some(RecordReason::BatchFailed), Some(RecordReason::BatchFailed)));
     }
 
     #[test]
     fn stop_marks_open_records_not_sent_and_keeps_the_reason() {
         let mut run = BatchRun::new(3);
-        run.settle(0, RecordStatus::Committed, vec![], None);
+        run.settle(0, RecordStatus::Committed, None, vec![], None);
         run.stop(&Error::from_status(401, vec![], vec![]), "Not sent: the API refused the credentials");
         let r = run.finish();
         assert_eq!((r.committed, r.not_sent), (1, 2));
+        assert_eq!(r.records[2].reason, Some(RecordReason::NotReached));
+        let mut aborted = BatchRun::new(1);
+        aborted.stop(&Error::new(ErrorKind::Aborted, "aborted"), "Not sent: the run was aborted");
+        assert_eq!(aborted.finish().records[0].reason, Some(RecordReason::Aborted));
         assert_eq!(r.stopped_by.unwrap().kind, ErrorKind::Auth.as_str());
     }
 
@@ -312,11 +390,38 @@ mod tests {
         let sent = json!({"id_num": "A1", "first_name": "Ann", "access_expires": "2022-10-29 00:00:00", "enabled": "true"});
         let held = json!({"id": 9, "id_num": "A1", "first_name": "Ann", "access_expires": "2022-10-29T00:00:00.000Z", "enabled": true});
         let other = json!({"id": 9, "id_num": "A1", "first_name": "Bob"});
-        assert_eq!(read_back(&sent, &[held], &["id_num", "email"]), ReadBack::Held);
-        assert_eq!(read_back(&sent, &[other], &["id_num"]), ReadBack::Unclear);
-        assert_eq!(read_back(&sent, &[json!({"id_num": "B2"})], &["id_num"]), ReadBack::Absent);
-        assert_eq!(read_back(&json!({"phone": "1"}), &[], &["id_num"]), ReadBack::Unclear);
+        assert_eq!(read_back(&sent, &[held], &USER_READ_BACK), ReadBack::Held);
+        assert_eq!(read_back(&sent, &[other], &USER_READ_BACK), ReadBack::Unclear);
+        assert_eq!(read_back(&sent, &[json!({"id_num": "B2"})], &USER_READ_BACK), ReadBack::Absent);
+        assert_eq!(read_back(&json!({"phone": "1"}), &[], &USER_READ_BACK), ReadBack::Unclear);
         let taken_card = json!({"id_num": "NEW", "card_num": "8769"});
-        assert_eq!(read_back(&taken_card, &[json!({"id_num": "OLD", "card_num": "8769"})], &["id_num", "card_num"]), ReadBack::Absent, "the first key decides");
+        assert_eq!(read_back(&taken_card, &[json!({"id_num": "OLD", "card_num": "8769"})], &USER_READ_BACK), ReadBack::Absent, "the first key decides");
+    }
+
+    #[test]
+    fn read_back_compares_only_what_reads_return() {
+        // The reference's User object has no pin: a server that follows it never shows one.
+        let sent = json!({"id_num": "A1", "first_name": "Ann", "pin": "0986", "accesslevels": [{"id": 574}]});
+        let as_the_reference_shows = json!({"id": 9, "id_num": "A1", "first_name": "Ann", "enabled": true});
+        assert_eq!(read_back(&sent, &[as_the_reference_shows], &USER_READ_BACK), ReadBack::Held);
+        // A pin shown anyway (an older sandbox) is not compared either.
+        let shows_a_pin = json!({"id_num": "A1", "first_name": "Ann", "pin": "1111"});
+        assert_eq!(read_back(&sent, &[shows_a_pin], &USER_READ_BACK), ReadBack::Held);
+        // A readable field the server's record leaves out (or nulls) is no evidence either way.
+        let sparse = json!({"id_num": "A1", "first_name": null});
+        assert_eq!(read_back(&sent, &[sparse], &USER_READ_BACK), ReadBack::Held);
+        // A readable field the server shows differently still tells.
+        let differs = json!({"id_num": "A1", "first_name": "Bob"});
+        assert_eq!(read_back(&sent, &[differs], &USER_READ_BACK), ReadBack::Unclear);
+    }
+
+    #[test]
+    fn a_key_no_server_record_shows_cannot_prove_absence() {
+        // GET /fob as the reference draws it has no id: a reassignment cannot be found absent.
+        let sent = json!({"id": "613297", "user_id": "1693"});
+        let fobs = [json!({"id_num": "F1", "name": "Fob 1", "card_num": "5599"})];
+        assert_eq!(read_back(&sent, &fobs, &FOB_REASSIGN_READ_BACK), ReadBack::Unclear);
+        assert_eq!(read_back(&sent, &[json!({"id": 1, "name": "Fob 1"})], &FOB_REASSIGN_READ_BACK), ReadBack::Absent);
+        assert_eq!(read_back(&sent, &[json!({"id": 613297, "user_id": 7})], &FOB_REASSIGN_READ_BACK), ReadBack::Held, "user_id is not on the read shape");
     }
 }

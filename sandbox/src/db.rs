@@ -101,7 +101,8 @@ pub struct IdName {
     pub name: String,
 }
 
-/// A user record as returned by GET /user.
+/// A user record as returned by GET /user: the reference's User object, so no `pin` (a
+/// secret the API takes on writes and never shows on reads).
 #[derive(Serialize)]
 pub struct UserOut {
     pub id: i64,
@@ -115,7 +116,6 @@ pub struct UserOut {
     pub access_effective: String,
     pub access_expires: String,
     pub enabled: bool,
-    pub pin: String,
     pub accesslevels: Vec<IdName>,
 }
 
@@ -194,7 +194,7 @@ fn levels_of(conn: &Connection, person: i64) -> rusqlite::Result<Vec<IdName>> {
 }
 
 const PERSON_COLS: &str = "p.id, p.kind, p.id_num, p.first_name, p.last_name, p.name, \
-    p.email, p.phone, p.pin, p.access_effective, p.access_expires, p.enabled, p.owner_id, \
+    p.email, p.phone, p.access_effective, p.access_expires, p.enabled, p.owner_id, \
     COALESCE(c.card_num, ''), COALESCE(c.credential_key, '')";
 const PERSON_FROM: &str = "FROM person p LEFT JOIN credential c ON c.id = \
     (SELECT MIN(id) FROM credential WHERE person_id = p.id)";
@@ -233,13 +233,13 @@ pub fn list_persons(conn: &Connection, filter: &UserFilter) -> rusqlite::Result<
                 id,
                 id_num: r.get(2)?,
                 name: r.get(5)?,
-                card_num: r.get(13)?,
-                credential_key: r.get(14)?,
-                enabled: r.get(11)?,
-                access_effective: r.get(9)?,
-                access_expires: r.get(10)?,
+                card_num: r.get(12)?,
+                credential_key: r.get(13)?,
+                enabled: r.get(10)?,
+                access_effective: r.get(8)?,
+                access_expires: r.get(9)?,
                 accesslevels,
-                user_id: r.get(12)?,
+                user_id: r.get(11)?,
                 last_activity: None,
             }));
         } else {
@@ -248,14 +248,13 @@ pub fn list_persons(conn: &Connection, filter: &UserFilter) -> rusqlite::Result<
                 id_num: r.get(2)?,
                 first_name: r.get(3)?,
                 last_name: r.get(4)?,
-                card_num: r.get(13)?,
-                credential_key: r.get(14)?,
+                card_num: r.get(12)?,
+                credential_key: r.get(13)?,
                 email: r.get(6)?,
                 phone: r.get(7)?,
-                access_effective: r.get(9)?,
-                access_expires: r.get(10)?,
-                enabled: r.get(11)?,
-                pin: r.get(8)?,
+                access_effective: r.get(8)?,
+                access_expires: r.get(9)?,
+                enabled: r.get(10)?,
                 accesslevels,
             }));
         }

@@ -45,11 +45,11 @@ fn reads_match_reference_examples() {
         "access_effective",
         "access_expires",
         "enabled",
-        "pin",
         "accesslevels",
     ] {
         assert!(u.get(k).is_some(), "{k}");
     }
+    assert!(u.get("pin").is_none(), "a PIN is a secret the reference never shows on a read");
     assert_eq!(u["accesslevels"], json!([{"id":574,"name":"Housekeeping"}]));
 
     // credential

@@ -19,7 +19,7 @@ pub struct Credential {
     pub credential_key: Option<String>,
     /// Whether the credential is claimed: `"Claimed"` or `"Unclaimed"`.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
+    #[tsify(optional, type = "\"Claimed\" | \"Unclaimed\"")]
     pub claim_status: Option<String>,
     /// The holder. The reference defines an object and shows an array of one (API-ERRATA #11):
     /// both are read, and the SDK always gives an object.

@@ -17,7 +17,7 @@ use super::client::Inner;
 use super::writes::{self, RunControl, WriteSpec};
 use super::{js_result, records_from_js};
 use crate::api::{self, parse_list, parse_one, parse_single, ApiRequest, Method};
-use crate::batch::{BatchReport, BatchRun, RecordStatus};
+use crate::batch::{self, BatchReport, BatchRun, ReadBackSpec, RecordReason, RecordStatus};
 use crate::error::{Error, RecordError};
 use crate::model::*;
 use crate::validate;
@@ -219,19 +219,19 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlag
             ("replace_privileges", flags.replace_privileges),
         ],
         validate_fails_batch: flags.validate_fails_batch,
-        read_back: Some(("user", &["id_num", "email", "card_num"])),
+        read_back: Some(batch::USER_READ_BACK),
         may_ignore: !flags.update_existing,
     };
     let v = validate::validate_users(records).into_values();
     let mut run = BatchRun::new(records.len());
     run.warn(v.warnings);
     for bad in &v.invalid {
-        run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
+        run.settle(bad.index, RecordStatus::Rejected, Some(RecordReason::Invalid), bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }
     let mut valid = v.valid;
     let unresolved = resolve_level_names(inner, &mut valid, ctl.signal.as_ref()).await?;
     for (index, message) in &unresolved {
-        run.settle(*index, RecordStatus::Rejected, vec![message.clone()], None);
+        run.settle(*index, RecordStatus::Rejected, Some(RecordReason::Invalid), vec![message.clone()], None);
     }
     valid.retain(|(i, _)| run.is_open(*i));
     let any_invalid = !v.invalid.is_empty() || !unresolved.is_empty();
@@ -272,7 +272,7 @@ pub(crate) fn find_level(levels: &[AccessLevel], name: &str) -> Result<u64, Stri
 }
 
 /// The spec for writes whose only option is `validate_fails_batch`.
-fn simple_spec(method: Method, path: &'static str, node: &'static str, options: &Option<JsValue>, read_back: Option<(&'static str, &'static [&'static str])>) -> Result<WriteSpec, Error> {
+fn simple_spec(method: Method, path: &'static str, node: &'static str, options: &Option<JsValue>, read_back: Option<ReadBackSpec>) -> Result<WriteSpec, Error> {
     let vfb = flag(options, "validateFailsBatch")?.unwrap_or(true);
     Ok(WriteSpec { method, path, node, options: vec![("validate_fails_batch", vfb)], validate_fails_batch: vfb, read_back, may_ignore: false })
 }
@@ -358,7 +358,7 @@ impl DoorsApi {
     pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
-            let spec = simple_spec(Method::Post, "door", "doors", &options, Some(("door", &["name"])))?;
+            let spec = simple_spec(Method::Post, "door", "doors", &options, Some(batch::DOOR_READ_BACK))?;
             batch_write(&inner, spec, doors, "doors", |r| validate::validate_doors(r).into_values(), &options).await
         })
     }
@@ -385,7 +385,7 @@ impl FobsApi {
     pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
-            let spec = simple_spec(Method::Post, "fob", "fobs", &options, Some(("fob", &["card_num", "id_num"])))?;
+            let spec = simple_spec(Method::Post, "fob", "fobs", &options, Some(batch::FOB_READ_BACK))?;
             batch_write(&inner, spec, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), &options).await
         })
     }
@@ -395,7 +395,7 @@ impl FobsApi {
     pub fn reassign(&self, #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
-            let spec = simple_spec(Method::Put, "fob", "fobs", &options, Some(("fob", &["id"])))?;
+            let spec = simple_spec(Method::Put, "fob", "fobs", &options, Some(batch::FOB_REASSIGN_READ_BACK))?;
             batch_write(&inner, spec, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), &options).await
         })
     }

@@ -13,7 +13,7 @@ use super::client::Inner;
 use super::to_js;
 use super::transport::sleep;
 use crate::api::{parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
-use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, RecordStatus};
+use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
 use crate::error::{Error, ErrorKind};
 use crate::validate::Validation;
 
@@ -29,9 +29,8 @@ pub(crate) struct WriteSpec {
     pub options: Vec<(&'static str, bool)>,
     /// Whether one invalid record fails a call (and so stops the run).
     pub validate_fails_batch: bool,
-    /// How to read records back after an unanswered call, if the API allows it:
-    /// the list endpoint and the fields that identify a record, in priority order.
-    pub read_back: Option<(&'static str, &'static [&'static str])>,
+    /// How to read records back after an unanswered call, if the API allows it.
+    pub read_back: Option<ReadBackSpec>,
     /// Whether the API may skip records silently (users matching an existing one when
     /// `update_existing` is false: counted as submitted, neither inserted nor updated).
     pub may_ignore: bool,
@@ -92,7 +91,7 @@ pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validati
     let mut run = BatchRun::new(total);
     run.warn(validation.warnings);
     for bad in &validation.invalid {
-        run.settle(bad.index, RecordStatus::Rejected, bad.issues.iter().map(|i| i.message.clone()).collect(), None);
+        run.settle(bad.index, RecordStatus::Rejected, Some(RecordReason::Invalid), bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }
     settle_run(inner, spec, valid, ctl, run, !validation.invalid.is_empty()).await
 }
@@ -101,7 +100,7 @@ pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validati
 pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usize, Value)>, ctl: &RunControl, mut run: BatchRun, any_invalid: bool) -> BatchReport {
     if any_invalid && spec.validate_fails_batch {
         let indices = valid.iter().map(|(i, _)| *i);
-        run.settle_all(indices, RecordStatus::NotSent, "Not sent: other records failed client-side validation and validateFailsBatch is true");
+        run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, "Not sent: other records failed client-side validation and validateFailsBatch is true");
         return run.finish();
     }
     let calls = plan_batches(&valid, MAX_BATCH);
@@ -154,10 +153,10 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
             };
             let indices = call.iter().map(|(i, _)| *i);
             if e.kind == ErrorKind::BadRequest {
-                run.settle_all(indices, RecordStatus::Rejected, &e.message);
+                run.settle_all(indices, RecordStatus::Rejected, RecordReason::ServerRejected, &e.message);
                 return spec.validate_fails_batch.then(|| (e, "Not sent: an earlier call was rejected and validateFailsBatch is true".to_string()));
             }
-            run.settle_all(indices, RecordStatus::NotSent, &why);
+            run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, &why);
             Some((e, why))
         }
         Err(e) => {
@@ -174,14 +173,14 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
                 // Every record is settled by reading back.
             } else if e.kind == ErrorKind::Aborted {
                 let why = format!("Unknown: the call was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
-                run.settle_all(indices, RecordStatus::Unknown, &why);
+                run.settle_all(indices, RecordStatus::Unknown, RecordReason::ReadBack, &why);
             } else if may_resend {
                 if let Some(stop) = Box::pin(send_call(inner, spec, &absent, ctl, run, false)).await {
                     return Some(stop);
                 }
             } else {
                 let why = format!("Not applied: sent twice without an answer ({}), and reading back shows it absent both times; safe to send again", e.message);
-                run.settle_all(indices, RecordStatus::NotSent, &why);
+                run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, &why);
                 return Some((e, "Not sent: the API failed twice in a row".to_string()));
             }
             (e.kind == ErrorKind::Aborted).then(|| (e, "Not sent: the run was aborted".to_string()))
@@ -205,21 +204,21 @@ fn may_have_applied(e: &Error) -> bool {
 /// not held as sent are rejected as ignored (before the rest are marked committed).
 async fn settle_ignored(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], outcome: &WriteOutcome, ctl: &RunControl, run: &mut BatchRun) {
     const IGNORED: &str = "Ignored by the API: a user with the same id_num or email already exists and updateExisting is false";
-    let Some((path, keys)) = spec.read_back else { return };
+    let Some(rb) = &spec.read_back else { return };
     let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
     let errored: Vec<usize> = crate::api::match_errors(&sent, &outcome.errors).into_iter().flatten().collect();
-    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(rb.path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
         Ok(list) => list,
         Err(e) => {
             let why = format!("Unknown: the API skipped some records of this call without naming them, and reading back failed: {}", e.message);
             let open = call.iter().enumerate().filter(|(p, _)| !errored.contains(p)).map(|(_, (i, _))| *i);
-            run.settle_all(open, RecordStatus::Unknown, &why);
+            run.settle_all(open, RecordStatus::Unknown, RecordReason::ReadBack, &why);
             return;
         }
     };
     for (p, (i, record)) in call.iter().enumerate() {
-        if !errored.contains(&p) && read_back(record, &server, keys) != ReadBack::Held {
-            run.settle(*i, RecordStatus::Rejected, vec![IGNORED.to_string()], None);
+        if !errored.contains(&p) && read_back(record, &server, rb) != ReadBack::Held {
+            run.settle(*i, RecordStatus::Rejected, Some(RecordReason::IgnoredExisting), vec![IGNORED.to_string()], None);
         }
     }
 }
@@ -228,23 +227,23 @@ async fn settle_ignored(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)]
 /// ones plainly absent are returned for one resend, the rest stay unknown.
 async fn reconcile(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], cause: &Error, ctl: &RunControl, run: &mut BatchRun) -> Vec<(usize, Value)> {
     let unknown = |detail: &str| format!("Unknown: the call went unanswered ({}){detail}", cause.message);
-    let Some((path, keys)) = spec.read_back else {
-        run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, &unknown("; this endpoint cannot be read back"));
+    let Some(rb) = &spec.read_back else {
+        run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, RecordReason::ReadBack, &unknown("; this endpoint cannot be read back"));
         return Vec::new();
     };
-    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(rb.path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
         Ok(list) => list,
         Err(e) => {
-            run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, &unknown(&format!(" and reading back failed: {}", e.message)));
+            run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, RecordReason::ReadBack, &unknown(&format!(" and reading back failed: {}", e.message)));
             return Vec::new();
         }
     };
     let mut resend = Vec::new();
     for (i, record) in call {
-        match read_back(record, &server, keys) {
-            ReadBack::Held => run.settle(*i, RecordStatus::Committed, vec!["Committed: confirmed by reading back after the call went unanswered".into()], None),
+        match read_back(record, &server, rb) {
+            ReadBack::Held => run.settle(*i, RecordStatus::Committed, Some(RecordReason::ReadBack), vec!["Committed: confirmed by reading back after the call went unanswered".into()], None),
             ReadBack::Absent => resend.push((*i, record.clone())),
-            ReadBack::Unclear => run.settle(*i, RecordStatus::Unknown, vec![unknown("; reading back could not tell whether this record was applied")], None),
+            ReadBack::Unclear => run.settle(*i, RecordStatus::Unknown, Some(RecordReason::ReadBack), vec![unknown("; reading back could not tell whether this record was applied")], None),
         }
     }
     resend

@@ -60,6 +60,7 @@ pub struct PlanProblem {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
 pub struct SyncPlan {
     /// The field that pairs roster rows with live users: `id_num` or `email`.
+    #[tsify(type = "\"id_num\" | \"email\"")]
     pub key: String,
     /// Users to create (wire form).
     #[tsify(type = "WireUser[]")]

@@ -57,6 +57,8 @@ for (const [name, command] of Object.entries(BUNDLERS)) {
 
     assert.equal(result.version, cargoVersion);
     assert.equal(result.locktError, true);
+    assert.deepEqual(result.instanceof, { fromWasm: true, fromArgumentCheck: true, fromAnotherCopy: true, plainErrorIsNot: true });
+    assert.equal(result.badInit, true, "init(123) rejects with a LocktError of kind config");
     assert.equal(result.tail, true, "an event tail is made under a CSP without 'unsafe-eval'");
     assert.equal(result.validation.valid, 0);
     assert.equal(result.validation.invalid.length, 1);

@@ -171,6 +171,19 @@ for (const status of [500, 502, 503]) {
       await writeCommittedByReadBack(statusFault(status, { after_commit: true }), `post${status}`);
     });
     if (status === 502) {
+      await t.test("users with a PIN, after the commit: committed by read-back (reads never show a pin)", async () => {
+        // Issue 12: the reference's User object has no pin, so reading back cannot compare it.
+        const input = users(3, "pin").map((u, i) => ({ ...u, pin: `098${i}` }));
+        await sb.admin.faults([{ ...onPostUsers, ...statusFault(502, { after_commit: true }) }]);
+        const report = await client().users.save(input);
+        assertAccounts(report, 3);
+        assert.equal(report.committed, 3, JSON.stringify(report));
+        assert.ok(report.records.every((r) => r.reason === "read_back"), JSON.stringify(report.records));
+        assert.equal((await sends("POST", USER)).length, 1, "never sent twice");
+        const stored = (await client().users.list()).filter((u) => input.some((r) => r.id_num === u.id_num));
+        assert.equal(stored.length, 3);
+        assert.ok(stored.every((u) => !("pin" in u)), "GET /user shows no pin");
+      });
       await t.test("multi-call batch: only the faulty call is read back; nothing sent twice", async () => {
         const input = users(150, "multi");
         // The first call passes, the second is committed and answered with a 502.

@@ -4,7 +4,7 @@
 // a trap, a changed prototype or a silently changed object.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
-import { importPackage } from "../support/pkg.mjs";
+import { importPackage, testHooks } from "../support/pkg.mjs";
 import { startSandbox } from "../support/sandbox.mjs";
 
 const sdk = await importPackage();
@@ -286,7 +286,7 @@ test("Object.prototype is unchanged after all of the above", () => {
 // working afterwards". The release build is panic=abort, so a panic is a wasm trap: the core's
 // hidden `__panicForTests(message)` panics on purpose, and the entries (js/guard.js) turn the
 // trap into a LocktError (kind "internal") while the core resets the instance.
-const panicTrigger = sdk.__panicForTests;
+const { panicForTests: panicTrigger } = await testHooks("import");
 test("a panic reaches JS as a LocktError and the module keeps working", async () => {
   const before = client();
   await before.users.list();
@@ -312,10 +312,10 @@ test("a panic reaches JS as a LocktError and the module keeps working", async ()
 
 // Issue 18: a trap that is not a panic (a stack overflow, an abort as after running out of
 // memory) runs no panic hook; it too must reach JS as a LocktError, and the module must be
-// rebuilt, or every later call fails with a raw RuntimeError. The hidden `__trapForTests(kind)`
+// rebuilt, or every later call fails with a raw RuntimeError. The hidden `trapForTests(kind)`
 // recurses until the module's own stack runs out ("overflow": a wasm trap) or the engine's does
 // ("recursion": a RangeError), or aborts ("abort").
-const trapTrigger = sdk.__trapForTests;
+const { trapForTests: trapTrigger } = await testHooks("import");
 for (const [kind, trap] of [["overflow", WebAssembly.RuntimeError], ["recursion", RangeError], ["abort", WebAssembly.RuntimeError]]) {
   test(`a trap that is not a panic (${kind}) is a LocktError and the module is rebuilt`, async () => {
     const before = client();

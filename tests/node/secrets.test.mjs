@@ -246,8 +246,8 @@ import { createRequire } from "node:module";
 import util from "node:util";
 const out = process.env.LOCKT_SECRETS_RECORD;
 const record = (text) => { try { appendFileSync(out, text + "\\n\\u0000\\n"); } catch {} };
-const spy = (sdk) => {
-  if (!sdk?.LocktError || typeof sdk.registerErrorClass !== "function") return;
+const spy = (sdk, hooks) => {
+  if (!sdk?.LocktError || typeof hooks?.registerErrorClass !== "function") return;
   class RecordedLocktError extends sdk.LocktError {
     constructor(message, init) {
       super(message, init);
@@ -257,13 +257,13 @@ const spy = (sdk) => {
     }
   }
   Object.defineProperty(RecordedLocktError, "name", { value: "LocktError" });
-  sdk.registerErrorClass(RecordedLocktError);
+  hooks.registerErrorClass(RecordedLocktError);
 };
 if (out) {
   try {
     const pkg = await import(${JSON.stringify(pathToFileURL(join(root, "tests/support/pkg.mjs")).href)});
-    spy(await pkg.importPackage());
-    spy(pkg.requirePackage());
+    spy(await pkg.importPackage(), await pkg.testHooks("import"));
+    spy(pkg.requirePackage(), await pkg.testHooks("require"));
   } catch (e) { record("PRELOAD FAILED " + e); }
   for (const name of ["log", "info", "warn", "error", "debug", "dir", "trace"]) {
     const original = console[name];

@@ -2,7 +2,8 @@
 // agree with each other, and the package.json is what npm users need.
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import test from "node:test";
 import { importPackage, installed, packageJson, pkgDir, requirePackage } from "../support/pkg.mjs";
 
@@ -40,7 +41,7 @@ test("import and require export the same API", async () => {
 test("lockt-secureaccess/validate: the validators alone, the same through import and require", async () => {
   const esm = await importPackage("/validate");
   const cjs = requirePackage("/validate");
-  const names = ["LOCKT_ERROR_KINDS", "LocktError", "default", "doorSchema", "fobSchema", "init", "parseUsersCsv", "planBatches", "userSchema", "validateDoors", "validateFobAssignments", "validateFobs", "validateUser", "validateUsers"];
+  const names = ["LOCKT_ERROR_KINDS", "LocktError", "default", "doorSchema", "fobSchema", "init", "isLocktError", "parseUsersCsv", "planBatches", "userSchema", "validateDoors", "validateFobAssignments", "validateFobs", "validateUser", "validateUsers"];
   assert.deepEqual(Object.keys(esm).sort(), names);
   assert.deepEqual(Object.keys(cjs).sort(), names);
   const users = [{ id_num: "A1", first_name: " Ann ", card_num: 5 }, { id_num: "A1", card_num: "A8914" }];
@@ -103,4 +104,30 @@ test("every file the exports map points at is in the package", () => {
   for (const build of ["web", "node", "validate/web", "validate/node"]) {
     assert.ok(existsSync(join(pkgDir, build, "lockt_secureaccess_bg.wasm")), `${build}/lockt_secureaccess_bg.wasm`);
   }
+});
+
+test("the packed README works where npm shows it: every link is absolute or a file in the package", () => {
+  const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+  const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]);
+  assert.ok(targets.length > 3, "the README has links");
+  for (const target of targets) {
+    if (/^[a-z]+:/.test(target) || target.startsWith("#")) continue;
+    assert.ok(existsSync(join(pkgDir, target.split("#")[0])), `${target}: relative, and not in the package`);
+  }
+});
+
+test("the exports map exposes the .wasm for edge runtimes, and the README shows init({ module_or_path })", () => {
+  const wasm = packageJson().exports["./lockt_secureaccess_bg.wasm"];
+  for (const how of ["import", "require"]) {
+    assert.ok(existsSync(join(pkgDir, wasm?.[how]?.default ?? "missing")), `exports['./lockt_secureaccess_bg.wasm'].${how} points at the module`);
+  }
+  const readme = readFileSync(join(pkgDir, "README.md"), "utf8");
+  assert.match(readme, /import wasm from "lockt-secureaccess\/lockt_secureaccess_bg\.wasm"/);
+  assert.match(readme, /init\(\{ module_or_path: wasm \}\)/);
+});
+
+test("the .wasm resolves through the exports map and compiles, for init({ module_or_path })", { skip: !installed && "LOCKT_PKG_DIR not set" }, async () => {
+  const file = createRequire(join(dirname(dirname(pkgDir)), "package.json")).resolve("lockt-secureaccess/lockt_secureaccess_bg.wasm");
+  const module = await WebAssembly.compile(readFileSync(file));
+  assert.ok(WebAssembly.Module.exports(module).length > 10);
 });

@@ -49,3 +49,13 @@ export function requirePackage(subpath = "") {
   if (!installed) return createRequire(import.meta.url)(join(pkgDir, LOCAL_ENTRIES[subpath].require));
   return createRequire(join(projectDir, "package.json"))(`lockt-secureaccess${subpath}`);
 }
+
+/**
+ * The package's hidden test hooks (`panicForTests`, `registerErrorClass`), filled in by the
+ * entry of `how` ("import" or "require") once it is loaded. They live in internal.js /
+ * internal.cjs, outside the exports map and the typings, so they are loaded by path.
+ */
+export async function testHooks(how = "import") {
+  if (how === "require") return createRequire(import.meta.url)(join(pkgDir, "internal.cjs")).testHooks;
+  return (await import(pathToFileURL(join(pkgDir, "internal.js")).href)).testHooks;
+}

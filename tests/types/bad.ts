@@ -13,7 +13,12 @@ e.messages.push(1); // expect-error
 const r: string = e.retryable; // expect-error
 console.log(n, kind, s, r);
 
-import { LocktClient, type User } from "lockt-secureaccess";
+import { LocktClient, planBatches, type RecordReason, type SyncPlan, type User } from "lockt-secureaccess";
+import * as everything from "lockt-secureaccess";
+everything.initSync; // expect-error
+everything.__panicForTests; // expect-error
+everything.registerErrorClass; // expect-error
+const shadowed: everything.Event = undefined; // expect-error
 const lockt = new LocktClient({ apiUser: "u", apiKey: "k" });
 new LocktClient({ apiKey: 42 }); // expect-error
 new LocktClient({ timeoutMs: "5s" }); // expect-error
@@ -30,5 +35,11 @@ async function misuse(): Promise<void> {
   const n: number = await lockt.nextCardNumber(); // expect-error
   await lockt.users.plan([], { key: "card_num" }); // expect-error
   lockt.users.lst(); // expect-error
+  lockt.users.free(); // expect-error
+  lockt[Symbol.dispose](); // expect-error
+  const chunks: string[][] = planBatches([1, 2]); // expect-error
+  const key: SyncPlan["key"] = "card_num"; // expect-error
+  const reason: RecordReason = "unknown"; // expect-error
+  const index: string | undefined = new LocktError("x").details[0]?.index; // expect-error
 }
 console.log(misuse);

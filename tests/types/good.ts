@@ -1,6 +1,6 @@
 // Must compile under tsc --strict: the public API as a TypeScript user writes it.
 // Extend this file as the API grows (every method and record type).
-import init, { LocktError, version, type LocktErrorKind } from "lockt-secureaccess";
+import init, { isLocktError, LocktError, version, type LocktErrorKind } from "lockt-secureaccess";
 
 await init();
 const v: string = version();
@@ -33,12 +33,12 @@ import {
   type BatchProgress,
   type BatchReport,
   type BatchSummary,
-  type Credential,
+  type LocktCredential,
   type CredentialSummary,
   type Door,
   type DoorInput,
   type DoorState,
-  type Event,
+  type LocktEvent,
   type EventGap,
   type EventTail,
   type Fob,
@@ -47,6 +47,7 @@ import {
   type FobInput,
   type Issue,
   type LocktClientOptions,
+  type RecordReason,
   type RecordStatus,
   type Schedule,
   type SyncPlan,
@@ -89,17 +90,21 @@ async function everyMethod(): Promise<void> {
     onProgress: (p: BatchProgress) => console.log(p.batch, p.batches, p.sent, p.total),
   });
   const status: RecordStatus = saved.records[0].status;
+  const reason: RecordReason | undefined = saved.records[0].reason;
+  const stoppedKind: LocktErrorKind | undefined = saved.stoppedBy?.kind;
   const summary: BatchSummary = saved.summary;
   const validated: UserValidationReport = await lockt.users.validate(input);
   const assigned: User = await lockt.users.assignAccessLevels("ABC123-98765", ["Housekeeping", 512], { replace: false });
   const disabled: User = await lockt.users.disable(1693, { at: new Date() });
   const plan: SyncPlan = await lockt.users.plan(input, { key: "email", disableMissing: true });
+  const planKey: "id_num" | "email" = plan.key;
   const applied: BatchReport = await lockt.users.apply(plan, { onProgress: () => {} });
-  const creds: Credential[] = await lockt.credentials.list();
+  const creds: LocktCredential[] = await lockt.credentials.list();
+  const claim: "Claimed" | "Unclaimed" | undefined = creds[0]?.claim_status;
   const credSummary: CredentialSummary = await lockt.credentials.summary();
   const reissued: BatchReport = await lockt.credentials.reissue([{ id: 335 }]);
-  const events: Event[] = await lockt.events.list();
-  const after: Event[] = await lockt.events.after(17249);
+  const events: LocktEvent[] = await lockt.events.list();
+  const after: LocktEvent[] = await lockt.events.after(17249);
   const tail: EventTail = lockt.events.tail({ after: 17249, intervalMs: 1000, signal, onGap: (g: EventGap) => console.log(g.from, g.to) });
   for await (const event of tail) console.log(event.id, event.hw_time, tail.cursor, tail.gaps.length);
   const doors: Door[] = await lockt.doors.list();
@@ -115,13 +120,19 @@ async function everyMethod(): Promise<void> {
   const schedules: Schedule[] = await lockt.schedules.list();
   const levels: AccessLevel[] = await lockt.accessLevels.list();
   const next: string = await lockt.nextCardNumber();
-  console.log(users, one, byIdNum, status, summary, validated, assigned, disabled, applied, creds, credSummary, reissued, events, after, doors, created, states, fobs, fobsCreated, moved, checked, schedules, levels, next);
+  console.log(claim, planKey, reason, stoppedKind, users, one, byIdNum, status, summary, validated, assigned, disabled, applied, creds, credSummary, reissued, events, after, doors, created, states, fobs, fobsCreated, moved, checked, schedules, levels, next);
 }
 
 const report: ValidationReport<WireUser> = validateUsers([{ first_name: "x" }]);
 const wire: WireUser | undefined = report.valid[0];
 const issues: Record<string, Issue[]> = validateUser({ email: "a@b" });
-console.log(everyMethod, wire, issues, validateFobs([]), validateFobAssignments([]), validateDoors([]), planBatches([1, 2, 3], 2), JSON.stringify(lockt), String(lockt));
+const chunks: number[][] = planBatches([1, 2, 3], 2);
+const failure = new LocktError("x");
+const detail: { index?: number | undefined; messages: string[] } | undefined = failure.details[0];
+const branded: boolean = isLocktError(failure);
+const shown: { baseUrl: string; apiUser: string | undefined } = lockt;
+console.log(detail, branded, shown, lockt.users === lockt.users);
+console.log(everyMethod, wire, issues, validateFobs([]), validateFobAssignments([]), validateDoors([]), chunks, JSON.stringify(lockt), String(lockt));
 
 // The validators' own entry: the same functions and record types, without a client.
 import initValidators, { validateUsers as validateOffline, planBatches as plan, userSchema as offlineSchema, type WireUser as OfflineWireUser } from "lockt-secureaccess/validate";

@@ -6,6 +6,7 @@ import initValidators, * as offline from "lockt-secureaccess/validate";
 const lockt = sdk;
 
 async function main() {
+  const badInit = await init(123).then(() => undefined, (e) => e);
   await init();
   await init(); // idempotent
   const result = { version: lockt.version(), validation: null };
@@ -32,7 +33,28 @@ async function main() {
   await tail.return();
   const error = new lockt.LocktError("x", { kind: "timeout", retryable: true });
   result.locktError = error instanceof Error && error.name === "LocktError" && error.retryable;
+  result.instanceof = await instanceofChecks(lockt);
+  result.badInit = badInit instanceof lockt.LocktError && badInit.kind === "config";
   return result;
+}
+
+/** `instanceof LocktError` for errors made by the wasm core, by the argument checks and by another copy of the package. */
+async function instanceofChecks(lockt) {
+  const checks = {};
+  try {
+    new lockt.LocktClient({ baseUrl: "http://example.com/api/v1", apiUser: "u", apiKey: "k" });
+  } catch (e) {
+    checks.fromWasm = e instanceof lockt.LocktError && lockt.isLocktError(e) && e.kind === "config";
+  }
+  const client = new lockt.LocktClient({ baseUrl: "https://cloudapi.lockt.com/api/v1", apiUser: "u", apiKey: "k" });
+  const refused = await client.users.getByIdNum(123).catch((e) => e);
+  checks.fromArgumentCheck = refused instanceof lockt.LocktError && refused.kind === "config";
+  // Another copy of the package (a second bundle, the CommonJS twin) brands its errors alike.
+  const brand = Symbol.for("lockt-secureaccess.LocktError");
+  const fromCopy = Object.defineProperty(new Error("x"), brand, { value: true });
+  checks.fromAnotherCopy = fromCopy instanceof lockt.LocktError && lockt.isLocktError(fromCopy);
+  checks.plainErrorIsNot = !(new Error("x") instanceof lockt.LocktError) && !lockt.isLocktError(new Error("x"));
+  return checks;
 }
 
 main().then(

@@ -1,0 +1,198 @@
+// The public surface over the wasm-bindgen exports: plain JS classes and functions that check
+// their arguments before anything crosses into wasm, work unbound (`const list = lockt.users.list`),
+// make each sub-API once, print without pointers or secrets, have no `free`, and start the stack
+// of every LocktError at the caller's call. Plain ESM without imports; scripts/build.mjs derives
+// the CommonJS twin (surface.cjs) from this file.
+
+/** What each argument kind accepts, and how a refusal describes it. */
+const KINDS = {
+  options: [(v) => v === undefined || v === null || isObject(v), "an options object"],
+  records: [Array.isArray, "an array"],
+  string: [(v) => typeof v === "string", "a string"],
+  id: [(v) => typeof v === "number" || typeof v === "string", "a number"],
+  userRef: [(v) => typeof v === "number" || typeof v === "string" || isObject(v), "a system id (number), an id number (string) or a user record"],
+  roster: [(v) => Array.isArray(v) || isObject(v), "an array of users or { users, rows }"],
+  plan: [isObject, "a SyncPlan from users.plan"],
+  size: [(v) => v === undefined || v === null || typeof v === "number", "a number"],
+  any: [() => true, ""],
+};
+
+/** The methods of each sub-API: name -> [parameter, kind] pairs. Every one returns a Promise but `events.tail`. */
+const SUB_APIS = {
+  users: {
+    list: [["options", "options"]],
+    get: [["id", "id"], ["options", "options"]],
+    getByIdNum: [["idNum", "string"], ["options", "options"]],
+    save: [["users", "records"], ["options", "options"]],
+    validate: [["users", "records"], ["options", "options"]],
+    assignAccessLevels: [["user", "userRef"], ["levels", "records"], ["options", "options"]],
+    disable: [["user", "userRef"], ["options", "options"]],
+    plan: [["roster", "roster"], ["options", "options"]],
+    apply: [["plan", "plan"], ["options", "options"]],
+  },
+  credentials: {
+    list: [["options", "options"]],
+    summary: [["options", "options"]],
+    reissue: [["credentials", "records"], ["options", "options"]],
+  },
+  events: {
+    list: [["options", "options"]],
+    after: [["id", "id"], ["options", "options"]],
+    tail: [["options", "options"]],
+  },
+  doors: {
+    list: [["options", "options"]],
+    create: [["doors", "records"], ["options", "options"]],
+    states: [["options", "options"]],
+  },
+  fobs: {
+    list: [["options", "options"]],
+    create: [["fobs", "records"], ["options", "options"]],
+    reassign: [["assignments", "records"], ["options", "options"]],
+    check: [["options", "options"]],
+  },
+  schedules: { list: [["options", "options"]] },
+  accessLevels: { list: [["options", "options"]] },
+};
+
+/** The sync methods (every other method returns a Promise). */
+const SYNC = new Set(["events.tail"]);
+
+/** The free functions: name -> [parameter, kind] pairs. */
+const FUNCTIONS = {
+  version: [],
+  validateUsers: [["users", "records"]],
+  validateUser: [["user", "any"]],
+  validateFobs: [["fobs", "records"]],
+  validateFobAssignments: [["assignments", "records"]],
+  validateDoors: [["doors", "records"]],
+  planBatches: [["records", "records"], ["size", "size"]],
+  parseUsersCsv: [["text", "string"], ["options", "options"]],
+};
+
+const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
+
+function isObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Builds the public classes and functions over `core` (the wasm-bindgen exports, already
+ * guarded against traps by js/guard.js) and `LocktError`.
+ */
+export function makeSurface(core, LocktError) {
+  /** A config LocktError when an argument has the wrong type, else undefined. */
+  function badArgument(where, params, args) {
+    for (const [i, [name, kind]] of params.entries()) {
+      const [accepts, what] = KINDS[kind];
+      if (!accepts(args[i])) return new LocktError(`${where}: ${name} must be ${what}`, { kind: "config" });
+    }
+    return undefined;
+  }
+
+  /** Restarts `error`'s stack at the frames captured in `site` (the caller's call). */
+  function fromCaller(error, site) {
+    if (site.stack && error instanceof LocktError) {
+      const frames = site.stack.slice(site.stack.indexOf("\n"));
+      Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}${frames}`, writable: true, configurable: true });
+    }
+    return error;
+  }
+
+  /** `fn` with its arguments checked, its errors' stacks at the caller, and no `this`. */
+  function entry(where, params, fn, isAsync) {
+    const checked = function (...args) {
+      const site = {};
+      Error.captureStackTrace?.(site, checked);
+      const bad = badArgument(where, params, args);
+      if (bad) {
+        if (isAsync) return Promise.reject(fromCaller(bad, site));
+        throw fromCaller(bad, site);
+      }
+      let result;
+      try {
+        result = fn(...args);
+      } catch (error) {
+        throw fromCaller(error, site);
+      }
+      return isAsync ? Promise.resolve(result).catch((error) => Promise.reject(fromCaller(error, site))) : result;
+    };
+    Object.defineProperty(checked, "name", { value: where.slice(where.lastIndexOf(".") + 1) });
+    return checked;
+  }
+
+  /** Defines `methods` on `target` as non-enumerable, bound, checked functions over `inner`. */
+  function defineMethods(target, prefix, methods, inner) {
+    for (const [name, params] of Object.entries(methods)) {
+      const where = `${prefix}.${name}`;
+      const fn = entry(where, params, (...args) => inner[name](...args), !SYNC.has(where));
+      Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
+    }
+  }
+
+  const subApiClasses = {};
+  for (const [property, methods] of Object.entries(SUB_APIS)) {
+    const className = `${property[0].toUpperCase()}${property.slice(1)}Api`;
+    const cls = {
+      [className]: class {
+        constructor(inner) {
+          if (!(inner instanceof core[className])) {
+            throw new LocktError(`${className} is made by LocktClient: use lockt.${property}`, { kind: "config" });
+          }
+          defineMethods(this, property, methods, inner);
+        }
+      },
+    }[className];
+    subApiClasses[className] = cls;
+  }
+
+  // Each client's wasm object, out of sight of consoles (a private field shows in DevTools).
+  const inners = new WeakMap();
+
+  /** A client for the Lockt SecureAccess Cloud API v1. */
+  class LocktClient {
+    constructor(options) {
+      const site = {};
+      Error.captureStackTrace?.(site, LocktClient);
+      const bad = badArgument("new LocktClient", [["options", "options"]], [options]);
+      if (bad) throw fromCaller(bad, site);
+      let inner;
+      try {
+        inner = new core.LocktClient(options);
+      } catch (error) {
+        throw fromCaller(error, site);
+      }
+      inners.set(this, inner);
+      const settings = inner.toJSON();
+      Object.defineProperty(this, "baseUrl", { value: settings.baseUrl, enumerable: true });
+      Object.defineProperty(this, "apiUser", { value: settings.apiUser, enumerable: true });
+      for (const property of Object.keys(SUB_APIS)) {
+        const api = new subApiClasses[`${property[0].toUpperCase()}${property.slice(1)}Api`](inner[property]);
+        Object.defineProperty(this, property, { value: Object.freeze(api), enumerable: false });
+      }
+      defineMethods(this, "lockt", { nextCardNumber: [["options", "options"]] }, inner);
+    }
+
+    /** The settings without secrets: `{ baseUrl, apiUser, apiKey: "[redacted]", timeoutMs, maxRetries }`. */
+    toJSON() {
+      return inners.get(this).toJSON();
+    }
+
+    /** `LocktClient(<baseUrl>)`, without secrets. */
+    toString() {
+      return inners.get(this).toString();
+    }
+
+    /** What util.inspect and console.log show in Node: the settings, without secrets. */
+    [inspectCustom](depth, options, inspect) {
+      return `LocktClient ${inspect(this.toJSON(), options)}`;
+    }
+  }
+
+  const functions = {};
+  for (const [name, params] of Object.entries(FUNCTIONS)) {
+    functions[name] = entry(name, params, core[name], false);
+  }
+
+  return { LocktClient, ...subApiClasses, ...functions };
+}
