@@ -341,13 +341,22 @@ pub(crate) async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), E
     if aborted() {
         return Err(transport_error(ErrorKind::Aborted, ""));
     }
+    // The timer and the abort listener both settle the wait; whichever fires, the other is
+    // removed afterwards, so a long-running tail leaves no listener behind on the signal.
+    let mut wake = None;
+    let mut timer = JsValue::UNDEFINED;
     let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
+        timer = set_timeout(&resolve, ms);
         if let Some(s) = signal {
             let _ = s.add_event_listener_with_callback("abort", &resolve);
         }
+        wake = Some(resolve);
     });
     let _ = JsFuture::from(promise).await;
+    clear_timeout(&timer);
+    if let (Some(s), Some(wake)) = (signal, &wake) {
+        let _ = s.remove_event_listener_with_callback("abort", wake);
+    }
     if aborted() {
         Err(transport_error(ErrorKind::Aborted, ""))
     } else {

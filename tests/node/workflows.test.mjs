@@ -2,6 +2,7 @@
 // 2,000-row roster sync that applies exactly and leaves nothing to do. (A tail resumed across
 // a kill is in cli.test.mjs, through `lockt events tail`.)
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { after, before, describe, test } from "node:test";
 import { importPackage } from "../support/pkg.mjs";
 import { API_KEY, API_USER, startSandbox } from "../support/sandbox.mjs";
@@ -18,6 +19,19 @@ after(async () => {
 });
 
 describe("events.tail", () => {
+  test("polling leaves no abort listener behind on the caller's signal", async () => {
+    const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
+    const stop = new AbortController();
+    const tail = lockt.events.tail({ after: start, intervalMs: 5, signal: stop.signal });
+    const polls = async () => (await sb.admin.requests()).filter((r) => r.path === "/api/v1/events").length;
+    await sb.admin.clearRequests();
+    const pending = tail.next(); // no event comes: the tail keeps polling
+    while ((await polls()) < 15) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(getEventListeners(stop.signal, "abort").length <= 2, `${getEventListeners(stop.signal, "abort").length} abort listeners after 15 polls`);
+    stop.abort();
+    assert.equal((await pending).done, true);
+  });
+
   test("a full 5,000-event window past the cursor is reported as a gap", async () => {
     const start = Math.max(...(await lockt.events.list()).map((e) => e.id));
     await sb.admin.burstEvents(5200);
