@@ -176,6 +176,11 @@ function packageJson() {
         import: { types: `./${stem}_bg.wasm.d.ts`, default: `./web/${stem}_bg.wasm` },
         require: { types: `./${stem}_bg.wasm.d.cts`, default: `./web/${stem}_bg.wasm` },
       },
+      // The same for the validators' own module (lockt-secureaccess/validate).
+      "./validate.wasm": {
+        import: { types: `./${stem}_bg.wasm.d.ts`, default: `./validate/web/${stem}_bg.wasm` },
+        require: { types: `./${stem}_bg.wasm.d.cts`, default: `./validate/web/${stem}_bg.wasm` },
+      },
       "./package.json": "./package.json",
     },
     files: [
