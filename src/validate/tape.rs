@@ -2,14 +2,16 @@
 //!
 //! A thin JS walk (`js/validators.js`) reads each field of each record once and writes two
 //! things: the UTF-8 bytes of every text value and unknown key back to back, straight into a
-//! buffer in wasm memory (`tapeReserve` in src/wasm/offline.rs), and a list of pieces, two `u32` words each:
-//! `tag | slot << 8`, then the text's length in bytes (or a count). The walk applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN`
-//! and `Infinity` as `null`, keys whose value is `undefined`, a function or a symbol left out.
+//! buffer in wasm memory (`tapeReserve` in src/wasm/offline.rs), and a list of pieces, two
+//! `u32` words each: `tag | slot << 8`, then the text's length in bytes (or a count). The walk
+//! applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN` and `Infinity` as
+//! `null`, keys whose value is `undefined`, a function or a symbol left out.
 //!
-//! The answer is JSON text about the exceptions only: a status letter per record (`v`alid as
-//! given, `p`atched, `i`nvalid), the patches that turn a valid record into its wire form, the
-//! issues of the invalid ones and the warnings. The JS side keeps an already-normal record as
-//! the same object and rebuilds only the others, so valid records are never serialised.
+//! The answer ([`Answer`]) is about the exceptions only: per record a status word (valid as
+//! given, patched, invalid), for a patched record the patches that turn it into its wire
+//! form (as `u32` words pointing into one text), and as JSON the issues of the invalid records
+//! and the warnings. The JS side keeps an already-normal record as the same object and
+//! rebuilds only the others, so valid records are never serialised.
 
 use std::borrow::Cow;
 
