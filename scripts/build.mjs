@@ -84,6 +84,9 @@ await step("package files", () => {
   for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "loader.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs", "surface.js", "internal.js", `${stem}_bg.wasm.d.ts`, `${stem}_bg.wasm.d.cts`]) {
     copy(file);
   }
+  // The validators' .wasm has the same types; node10 resolution looks for them beside its path.
+  copy(`${stem}_bg.wasm.d.ts`, "validate.wasm.d.ts");
+  copy(`${stem}_bg.wasm.d.cts`, "validate.wasm.d.cts");
   // CommonJS twins of the error class and its types, derived from the ESM file.
   copy("lockt-error.d.ts", "lockt-error.d.cts");
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
@@ -178,8 +181,8 @@ function packageJson() {
       },
       // The same for the validators' own module (lockt-secureaccess/validate).
       "./validate.wasm": {
-        import: { types: `./${stem}_bg.wasm.d.ts`, default: `./validate/web/${stem}_bg.wasm` },
-        require: { types: `./${stem}_bg.wasm.d.cts`, default: `./validate/web/${stem}_bg.wasm` },
+        import: { types: "./validate.wasm.d.ts", default: `./validate/web/${stem}_bg.wasm` },
+        require: { types: "./validate.wasm.d.cts", default: `./validate/web/${stem}_bg.wasm` },
       },
       "./package.json": "./package.json",
     },
@@ -215,6 +218,8 @@ function packageJson() {
       "internal.cjs",
       `${stem}_bg.wasm.d.ts`,
       `${stem}_bg.wasm.d.cts`,
+      "validate.wasm.d.ts",
+      "validate.wasm.d.cts",
       "web/",
       "node/",
     ],
