@@ -7,6 +7,11 @@ import { exec, lockedCrateVersion, root, run } from "./lib.mjs";
 
 /** The wasm32 target, wasm-bindgen-cli at Cargo.lock's version, and node_modules. */
 export async function ensureBuildTools() {
+  // rustfmt and clippy for the lint stage (in rustup's default profile, but not in every one).
+  const components = await exec("rustup", ["component", "list", "--installed"], { quiet: true });
+  for (const component of ["rustfmt", "clippy"]) {
+    if (!components.output.split("\n").some((line) => line.startsWith(`${component}-`))) await run("rustup", ["component", "add", component]);
+  }
   const targets = await exec("rustup", ["target", "list", "--installed"], { quiet: true });
   if (!targets.output.split("\n").includes("wasm32-unknown-unknown")) {
     await run("rustup", ["target", "add", "wasm32-unknown-unknown"]);

@@ -14,6 +14,7 @@ import { exec, root, run, seconds } from "./lib.mjs";
 import { ensureBrowser, ensureBuildTools } from "./setup.mjs";
 
 const STAGES = [
+  { name: "lint", title: "cargo fmt --check and clippy -D warnings (native, the SDK's and the validators' wasm)", fn: lint },
   { name: "native", title: "cargo test --workspace (native)", fn: nativeTests },
   { name: "wasm-node", title: "wasm-bindgen-test in Node", fn: () => wasmTests("node") },
   { name: "wasm-browser", title: "wasm-bindgen-test in headless Chromium", fn: () => wasmTests("browser") },
@@ -75,6 +76,16 @@ else rmSync(tmp, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);
 
 // ── stages ──────────────────────────────────────────────────────────────
+
+/** Formatting (rustfmt.toml) and clippy, warnings as errors, on every build the package makes. */
+async function lint() {
+  await run("cargo", ["fmt", "--all", "--check"]);
+  await run("cargo", ["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+  // The wasm tests need the client, so the validators' build (no client) lints the library.
+  for (const build of [["--all-targets"], ["--lib", "--no-default-features"]]) {
+    await run("cargo", ["clippy", "--target", "wasm32-unknown-unknown", "-p", "lockt-secureaccess", ...build, "--", "-D", "warnings"]);
+  }
+}
 
 async function nativeTests() {
   await run("cargo", ["test", "--workspace"]);

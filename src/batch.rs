@@ -267,11 +267,8 @@ pub const USER_READ_BACK: ReadBackSpec = ReadBackSpec {
 pub const DOOR_READ_BACK: ReadBackSpec = ReadBackSpec { path: "door", keys: &["name"], readable: &["name", "type", "location", "enabled"] };
 
 /// New fobs, from `GET /fob`, by card number or id number.
-pub const FOB_READ_BACK: ReadBackSpec = ReadBackSpec {
-    path: "fob",
-    keys: &["card_num", "id_num"],
-    readable: &["id_num", "name", "card_num", "enabled", "access_effective", "access_expires"],
-};
+pub const FOB_READ_BACK: ReadBackSpec =
+    ReadBackSpec { path: "fob", keys: &["card_num", "id_num"], readable: &["id_num", "name", "card_num", "enabled", "access_effective", "access_expires"] };
 
 /// Reassigned fobs, from `GET /fob`, by id (`user_id` is not on the reference's read shape).
 pub const FOB_REASSIGN_READ_BACK: ReadBackSpec = ReadBackSpec { keys: &["id"], ..FOB_READ_BACK };
@@ -300,7 +297,11 @@ fn holds(sent: &Value, server: &Value, readable: &[&str]) -> bool {
         let Some(theirs) = shown(server, k) else { return true };
         let norm = |v: &Value| -> String {
             let t = text(v).unwrap_or_default();
-            if k.starts_with("access_") { comparable_time(&t) } else { t }
+            if k.starts_with("access_") {
+                comparable_time(&t)
+            } else {
+                t
+            }
         };
         norm(v) == norm(theirs)
     })

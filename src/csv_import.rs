@@ -61,49 +61,28 @@ pub enum CsvIssueCode {
 /// keep their default meaning; a mapping to `""` ignores the column without an issue).
 pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImport {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = CsvImport::default();
     let mut header: Option<Vec<Option<&'static str>>> = None;
-    let mut rows = Rows {
-        text: text.as_bytes(),
-        at: 0,
-        line: 1,
-        breaks_in_cells: 0,
-    };
+    let mut rows = Rows { text: text.as_bytes(), at: 0, line: 1, breaks_in_cells: 0 };
     for result in reader.records() {
         let record = match result {
             Ok(record) => record,
             Err(e) => {
                 let row = e.position().map_or(0, |p| rows.row_at(p.byte()));
-                out.issue(
-                    row,
-                    "",
-                    CsvIssueCode::Malformed,
-                    format!("Could not read CSV: {e}"),
-                );
+                out.issue(row, "", CsvIssueCode::Malformed, format!("Could not read CSV: {e}"));
                 continue;
             }
         };
         let row = record.position().map_or(0, |p| rows.row_at(p.byte()));
-        rows.breaks_in_cells += record
-            .iter()
-            .map(|cell| cell.matches('\n').count())
-            .sum::<usize>();
+        rows.breaks_in_cells += record.iter().map(|cell| cell.matches('\n').count()).sum::<usize>();
         match &header {
             None => header = Some(out.read_header(row, &record, columns)),
             Some(fields) => out.read_row(row, &record, fields),
         }
     }
     if header.is_none() {
-        out.issue(
-            1,
-            "",
-            CsvIssueCode::MissingNameColumn,
-            "No header row".to_owned(),
-        );
+        out.issue(1, "", CsvIssueCode::MissingNameColumn, "No header row".to_owned());
     }
     out
 }
@@ -111,41 +90,24 @@ pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImp
 impl CsvImport {
     /// Records an issue.
     fn issue(&mut self, row: usize, field: &str, code: CsvIssueCode, message: String) {
-        self.issues.push(CsvIssue {
-            row,
-            field: field.to_owned(),
-            code,
-            message,
-        });
+        self.issues.push(CsvIssue { row, field: field.to_owned(), code, message });
     }
 
     /// The field of each column, reporting unknown and repeated columns.
-    fn read_header(
-        &mut self,
-        row: usize,
-        header: &csv::StringRecord,
-        columns: &BTreeMap<String, String>,
-    ) -> Vec<Option<&'static str>> {
+    fn read_header(&mut self, row: usize, header: &csv::StringRecord, columns: &BTreeMap<String, String>) -> Vec<Option<&'static str>> {
         let mut fields: Vec<Option<&'static str>> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
             let field = self.column_field(row, i, name, columns);
             if field.is_some() && fields.contains(&field) {
-                let message = format!(
-                    "Column {} repeats field {}; ignored",
-                    shown(name),
-                    field.unwrap_or_default()
-                );
+                let message = format!("Column {} repeats field {}; ignored", shown(name), field.unwrap_or_default());
                 self.issue(row, &shown(name), CsvIssueCode::DuplicateColumn, message);
                 fields.push(None);
             } else {
                 fields.push(field);
             }
         }
-        if !["first_name", "last_name", "id_num"]
-            .iter()
-            .any(|f| fields.contains(&Some(*f)))
-        {
+        if !["first_name", "last_name", "id_num"].iter().any(|f| fields.contains(&Some(*f))) {
             let message = "No first_name, last_name or id_num column".to_owned();
             self.issue(row, "", CsvIssueCode::MissingNameColumn, message);
         }
@@ -153,17 +115,8 @@ impl CsvImport {
     }
 
     /// The field column `i` (headed `name`) holds, if any.
-    fn column_field(
-        &mut self,
-        row: usize,
-        i: usize,
-        name: &str,
-        columns: &BTreeMap<String, String>,
-    ) -> Option<&'static str> {
-        let mapped = columns
-            .iter()
-            .find(|(from, _)| from.trim().eq_ignore_ascii_case(name))
-            .map(|(_, to)| to.trim());
+    fn column_field(&mut self, row: usize, i: usize, name: &str, columns: &BTreeMap<String, String>) -> Option<&'static str> {
+        let mapped = columns.iter().find(|(from, _)| from.trim().eq_ignore_ascii_case(name)).map(|(_, to)| to.trim());
         let target = match mapped {
             Some("") => return None,
             Some(to) => to,
@@ -172,11 +125,7 @@ impl CsvImport {
         let field = known_field(target);
         if field.is_none() {
             let message = match (mapped, name.is_empty()) {
-                (Some(to), _) => format!(
-                    "Column {} maps to unknown field {}; ignored",
-                    shown(name),
-                    shown(to)
-                ),
+                (Some(to), _) => format!("Column {} maps to unknown field {}; ignored", shown(name), shown(to)),
                 (None, true) => format!("Column {} has no header; ignored", i + 1),
                 (None, false) => format!("Unknown column ignored: {}", shown(name)),
             };
@@ -186,33 +135,17 @@ impl CsvImport {
     }
 
     /// Adds the user of one data row, unless the row is blank.
-    fn read_row(
-        &mut self,
-        row: usize,
-        record: &csv::StringRecord,
-        fields: &[Option<&'static str>],
-    ) {
-        let extra_values = record
-            .iter()
-            .skip(fields.len())
-            .any(|cell| !cell.trim().is_empty());
+    fn read_row(&mut self, row: usize, record: &csv::StringRecord, fields: &[Option<&'static str>]) {
+        let extra_values = record.iter().skip(fields.len()).any(|cell| !cell.trim().is_empty());
         if record.len() < fields.len() || extra_values {
-            let message = format!(
-                "Row has {} cells, the header has {}",
-                record.len(),
-                fields.len()
-            );
+            let message = format!("Row has {} cells, the header has {}", record.len(), fields.len());
             self.issue(row, "", CsvIssueCode::RaggedRow, message);
         }
         let mut user = Map::new();
         for (cell, field) in record.iter().zip(fields) {
             let cell = cell.trim();
             if let (Some(field), false) = (field, cell.is_empty()) {
-                let value = if *field == "accesslevels" {
-                    access_levels(cell)
-                } else {
-                    Value::from(cell)
-                };
+                let value = if *field == "accesslevels" { access_levels(cell) } else { Value::from(cell) };
                 user.insert((*field).to_owned(), value);
             }
         }
@@ -225,27 +158,20 @@ impl CsvImport {
 
 /// The user field named `name` (any case), if it is one.
 fn known_field(name: &str) -> Option<&'static str> {
-    USER_FIELDS
-        .iter()
-        .copied()
-        .find(|f| f.eq_ignore_ascii_case(name))
+    USER_FIELDS.iter().copied().find(|f| f.eq_ignore_ascii_case(name))
 }
 
 /// `ids;or;names` as `[{id}, {name}]`; digit parts that overflow an id stay text for the
 /// validator to reject.
 fn access_levels(cell: &str) -> Value {
-    let levels = cell
-        .split(';')
-        .map(str::trim)
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let digits = part.bytes().all(|b| b.is_ascii_digit());
-            match (digits, part.parse::<u64>()) {
-                (true, Ok(id)) => json!({ "id": id }),
-                (true, Err(_)) => json!({ "id": part }),
-                (false, _) => json!({ "name": part }),
-            }
-        });
+    let levels = cell.split(';').map(str::trim).filter(|part| !part.is_empty()).map(|part| {
+        let digits = part.bytes().all(|b| b.is_ascii_digit());
+        match (digits, part.parse::<u64>()) {
+            (true, Ok(id)) => json!({ "id": id }),
+            (true, Err(_)) => json!({ "id": part }),
+            (false, _) => json!({ "name": part }),
+        }
+    });
     Value::Array(levels.collect())
 }
 
@@ -267,11 +193,7 @@ impl Rows<'_> {
     fn row_at(&mut self, byte: u64) -> usize {
         let from = usize::try_from(byte).unwrap_or(usize::MAX).max(self.at);
         let rest = self.text.get(from..).unwrap_or_default();
-        let start = from
-            + rest
-                .iter()
-                .take_while(|b| matches!(b, b'\r' | b'\n'))
-                .count();
+        let start = from + rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
         let passed = self.text.get(self.at..start).unwrap_or_default();
         self.line += passed.iter().filter(|b| **b == b'\n').count();
         self.at = start;
@@ -299,11 +221,7 @@ mod tests {
     }
 
     fn codes(import: &CsvImport) -> Vec<(usize, &str, CsvIssueCode)> {
-        import
-            .issues
-            .iter()
-            .map(|i| (i.row, i.field.as_str(), i.code))
-            .collect()
+        import.issues.iter().map(|i| (i.row, i.field.as_str(), i.code)).collect()
     }
 
     #[test]
@@ -331,10 +249,7 @@ mod tests {
     #[test]
     fn headers_match_case_insensitively_after_trimming() {
         let import = parse(" First_Name ,LAST_NAME\nToby,Peters\n");
-        assert_eq!(
-            import.users,
-            [json!({"first_name": "Toby", "last_name": "Peters"})]
-        );
+        assert_eq!(import.users, [json!({"first_name": "Toby", "last_name": "Peters"})]);
     }
 
     #[test]
@@ -344,22 +259,14 @@ mod tests {
         assert_eq!(import.users[0]["first_name"], "Peters, Toby");
         assert_eq!(import.users[0]["last_name"], "O\"Brien");
         assert_eq!(import.users[0]["credential_key"], "line one\nline two");
-        assert_eq!(
-            import.rows,
-            [2, 3],
-            "a cell over two lines is one spreadsheet row"
-        );
+        assert_eq!(import.rows, [2, 3], "a cell over two lines is one spreadsheet row");
     }
 
     #[test]
     fn bom_and_crlf() {
-        let import =
-            parse("\u{feff}first_name,card_num\r\nToby,8769\r\n\"Da\r\nna\",1\r\nEve,2\r\n");
+        let import = parse("\u{feff}first_name,card_num\r\nToby,8769\r\n\"Da\r\nna\",1\r\nEve,2\r\n");
         assert!(import.issues.is_empty(), "{:?}", import.issues);
-        assert_eq!(
-            import.users[0],
-            json!({"first_name": "Toby", "card_num": "8769"})
-        );
+        assert_eq!(import.users[0], json!({"first_name": "Toby", "card_num": "8769"}));
         assert_eq!(import.rows, [2, 3, 4]);
     }
 
@@ -385,29 +292,16 @@ mod tests {
     #[test]
     fn ragged_rows_are_reported_and_kept() {
         let import = parse("first_name,last_name,pin\nToby\nDana,Wilson,1,extra\nEve,Doe,2,,\n");
-        assert_eq!(
-            codes(&import),
-            [
-                (2, "", CsvIssueCode::RaggedRow),
-                (3, "", CsvIssueCode::RaggedRow)
-            ]
-        );
-        assert_eq!(
-            import.issues[1].message,
-            "Row has 4 cells, the header has 3"
-        );
+        assert_eq!(codes(&import), [(2, "", CsvIssueCode::RaggedRow), (3, "", CsvIssueCode::RaggedRow)]);
+        assert_eq!(import.issues[1].message, "Row has 4 cells, the header has 3");
         assert_eq!(import.users[0], json!({"first_name": "Toby"}));
-        assert_eq!(
-            import.users[1],
-            json!({"first_name": "Dana", "last_name": "Wilson", "pin": "1"})
-        );
+        assert_eq!(import.users[1], json!({"first_name": "Dana", "last_name": "Wilson", "pin": "1"}));
         assert_eq!(import.rows, [2, 3, 4]);
     }
 
     #[test]
     fn unknown_duplicate_and_hostile_columns() {
-        let import =
-            parse("first_name,Nickname,__proto__,constructor,FIRST_NAME,\nToby,T,x,y,Tobias,z\n");
+        let import = parse("first_name,Nickname,__proto__,constructor,FIRST_NAME,\nToby,T,x,y,Tobias,z\n");
         let expected = [
             (1, "Nickname", CsvIssueCode::UnknownColumn),
             (1, "__proto__", CsvIssueCode::UnknownColumn),
@@ -425,51 +319,26 @@ mod tests {
     fn a_name_column_is_required() {
         let import = parse("email,card_num\na@b.c,1\n");
         assert_eq!(codes(&import), [(1, "", CsvIssueCode::MissingNameColumn)]);
-        assert_eq!(
-            import.users.len(),
-            1,
-            "rows are still shaped; validate_users reports them"
-        );
-        assert_eq!(
-            codes(&parse("")),
-            [(1, "", CsvIssueCode::MissingNameColumn)]
-        );
+        assert_eq!(import.users.len(), 1, "rows are still shaped; validate_users reports them");
+        assert_eq!(codes(&parse("")), [(1, "", CsvIssueCode::MissingNameColumn)]);
     }
 
     #[test]
     fn column_mapping() {
-        let columns: BTreeMap<String, String> = [
-            ("Given Name", "first_name"),
-            ("surname", "LAST_NAME"),
-            ("Badge", "card_num"),
-            ("Notes", ""),
-            ("Dept", "department"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_owned(), b.to_owned()))
-        .collect();
-        let import = parse_users_csv(
-            "given name,Surname,badge,notes,dept,email\nToby,Peters,8769,n,d,t@w.p\n",
-            &columns,
-        );
+        let columns: BTreeMap<String, String> = [("Given Name", "first_name"), ("surname", "LAST_NAME"), ("Badge", "card_num"), ("Notes", ""), ("Dept", "department")]
+            .into_iter()
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .collect();
+        let import = parse_users_csv("given name,Surname,badge,notes,dept,email\nToby,Peters,8769,n,d,t@w.p\n", &columns);
         assert_eq!(codes(&import), [(1, "dept", CsvIssueCode::UnknownColumn)]);
-        assert_eq!(
-            import.issues[0].message,
-            "Column dept maps to unknown field department; ignored"
-        );
-        assert_eq!(
-            import.users,
-            [
-                json!({"first_name": "Toby", "last_name": "Peters", "card_num": "8769", "email": "t@w.p"})
-            ]
-        );
+        assert_eq!(import.issues[0].message, "Column dept maps to unknown field department; ignored");
+        assert_eq!(import.users, [json!({"first_name": "Toby", "last_name": "Peters", "card_num": "8769", "email": "t@w.p"})]);
     }
 
     #[test]
     fn access_level_cells() {
         let import = parse("id_num,accesslevels\nA,12; Night shift ;;0;99999999999999999999\n");
-        let levels =
-            json!([{"id": 12}, {"name": "Night shift"}, {"id": 0}, {"id": "99999999999999999999"}]);
+        let levels = json!([{"id": 12}, {"name": "Night shift"}, {"id": 0}, {"id": "99999999999999999999"}]);
         assert_eq!(import.users[0]["accesslevels"], levels);
         assert_eq!(validate_users(&import.users).invalid[0].issues.len(), 2);
     }

@@ -6,9 +6,9 @@ pub mod batch;
 pub mod csv_import;
 pub mod error;
 pub mod model;
+pub mod validate;
 pub mod wasm;
 pub mod workflows;
-pub mod validate;
 
 /// The SDK's version, from Cargo.toml.
 #[wasm_bindgen]

@@ -152,7 +152,16 @@ fn parts(protocol: &str, hostname: &str, port: &str, pathname: &str) -> api::Url
 #[test]
 fn base_url_rules() {
     assert_eq!(api::precheck_base_url("https://cloudapi.lockt.com/api/v1/").unwrap(), "https://cloudapi.lockt.com/api/v1");
-    for bad in ["", "/\\127.0.0.1:18082/api/v1", "/\t/127.0.0.1:18082/api/v1", "http://evil.example\\.localhost/api/v1", " https://x/y", "https://x/api/v1?x=1", "https://x/y#f", "https://x/\ny"] {
+    for bad in [
+        "",
+        "/\\127.0.0.1:18082/api/v1",
+        "/\t/127.0.0.1:18082/api/v1",
+        "http://evil.example\\.localhost/api/v1",
+        " https://x/y",
+        "https://x/api/v1?x=1",
+        "https://x/y#f",
+        "https://x/\ny",
+    ] {
         assert_eq!(api::precheck_base_url(bad).unwrap_err().kind, ErrorKind::Config, "{bad:?}");
     }
     let ok = |p: &api::UrlParts, page: Option<&str>| api::decide_base_url(p, page);

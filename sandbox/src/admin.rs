@@ -19,12 +19,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 fn reply(status: StatusCode, v: serde_json::Value) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        v.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], v.to_string()).into_response()
 }
 
 fn bad(msg: impl std::fmt::Display) -> Response {
@@ -51,23 +46,16 @@ struct ResetBody {
 fn is_loopback_host(host: &str) -> bool {
     let (loopback, port) = match host.strip_prefix('[') {
         Some(rest) => match rest.split_once(']') {
-            Some((ip, port)) => (
-                ip.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback()),
-                port,
-            ),
+            Some((ip, port)) => (ip.parse::<Ipv6Addr>().is_ok_and(|ip| ip.is_loopback()), port),
             None => return false,
         },
         None => {
             let (name, port) = host.find(':').map_or((host, ""), |i| host.split_at(i));
-            let loopback = name.eq_ignore_ascii_case("localhost")
-                || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
+            let loopback = name.eq_ignore_ascii_case("localhost") || name.parse::<Ipv4Addr>().is_ok_and(|ip| ip.is_loopback());
             (loopback, port)
         }
     };
-    let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let port_ok = port.is_empty() || port.strip_prefix(':').is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     loopback && port_ok
 }
 
@@ -92,30 +80,18 @@ fn browser_refusal(method: &Method, headers: &HeaderMap) -> Option<Response> {
     match single(header::ORIGIN) {
         Ok(None) => {}
         Ok(Some(origin)) if origin.eq_ignore_ascii_case(&format!("http://{host}")) => {}
-        _ => {
-            return Some(forbidden(
-                "the admin API refuses requests from another origin",
-            ))
-        }
+        _ => return Some(forbidden("the admin API refuses requests from another origin")),
     }
-    let json_body = single(header::CONTENT_TYPE).is_ok_and(|ct| {
-        ct.and_then(|ct| ct.split(';').next())
-            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
-    });
+    let json_body =
+        single(header::CONTENT_TYPE).is_ok_and(|ct| ct.and_then(|ct| ct.split(';').next()).is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json")));
     if method == Method::POST && !json_body {
-        return Some(reply(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            json!({ "error": "admin POST bodies must be application/json" }),
-        ));
+        return Some(reply(StatusCode::UNSUPPORTED_MEDIA_TYPE, json!({ "error": "admin POST bodies must be application/json" })));
     }
     None
 }
 
 pub async fn admin(State(st): State<Arc<AppState>>, req: Request) -> Response {
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let path = req.uri().path().to_string();
     if !st.cfg.admin || !peer.is_some_and(|p| p.ip().is_loopback()) {
         return crate::app::error_response(StatusCode::NOT_FOUND, format!("Not found: {path}"));
@@ -124,9 +100,7 @@ pub async fn admin(State(st): State<Arc<AppState>>, req: Request) -> Response {
         return refusal;
     }
     let method = req.method().clone();
-    let body: Bytes = axum::body::to_bytes(req.into_body(), 16 << 20)
-        .await
-        .unwrap_or_default();
+    let body: Bytes = axum::body::to_bytes(req.into_body(), 16 << 20).await.unwrap_or_default();
     let what = path.trim_start_matches("/__admin/").trim_end_matches('/');
     match (method, what) {
         (Method::POST, "faults") => match serde_json::from_slice::<FaultsBody>(&body) {
@@ -138,9 +112,7 @@ pub async fn admin(State(st): State<Arc<AppState>>, req: Request) -> Response {
             Err(e) => bad(e),
         },
         (Method::GET, "faults") => reply(StatusCode::OK, json!({ "faults": st.faults.list() })),
-        (Method::DELETE, "faults") => {
-            reply(StatusCode::OK, json!({ "cleared": st.faults.clear() }))
-        }
+        (Method::DELETE, "faults") => reply(StatusCode::OK, json!({ "cleared": st.faults.clear() })),
         (Method::GET, "requests") => {
             let log: Vec<RequestLog> = st.requests.lock().unwrap().clone();
             reply(StatusCode::OK, json!({ "requests": log }))
@@ -155,10 +127,7 @@ pub async fn admin(State(st): State<Arc<AppState>>, req: Request) -> Response {
             Ok(b) if b.count <= 100_000 => {
                 let n = b.count;
                 match st.with_db(move |c| seed::append_access_events(c, n)).await {
-                    Ok(ids) => reply(
-                        StatusCode::OK,
-                        json!({ "appended": ids.len(), "first_id": ids.first(), "last_id": ids.last() }),
-                    ),
+                    Ok(ids) => reply(StatusCode::OK, json!({ "appended": ids.len(), "first_id": ids.first(), "last_id": ids.last() })),
                     Err(e) => bad(e),
                 }
             }
@@ -179,10 +148,7 @@ pub async fn admin(State(st): State<Arc<AppState>>, req: Request) -> Response {
                 Err(e) => return bad(e),
             };
             match st.with_db(move |c| seed::reset(c, seed)).await {
-                Ok(()) => reply(
-                    StatusCode::OK,
-                    json!({ "reset": if seed == Seed::Demo { "demo" } else { "empty" } }),
-                ),
+                Ok(()) => reply(StatusCode::OK, json!({ "reset": if seed == Seed::Demo { "demo" } else { "empty" } })),
                 Err(e) => bad(e),
             }
         }

@@ -91,11 +91,8 @@ pub struct Config {
 
 impl Config {
     /// Flags as given on a command line (without the program name).
-    pub fn from_args<I: IntoIterator<Item = S>, S: Into<std::ffi::OsString> + Clone>(
-        args: I,
-    ) -> Result<Config, clap::Error> {
-        let all = std::iter::once(std::ffi::OsString::from("lockt-sandbox"))
-            .chain(args.into_iter().map(Into::into));
+    pub fn from_args<I: IntoIterator<Item = S>, S: Into<std::ffi::OsString> + Clone>(args: I) -> Result<Config, clap::Error> {
+        let all = std::iter::once(std::ffi::OsString::from("lockt-sandbox")).chain(args.into_iter().map(Into::into));
         Config::try_parse_from(all)
     }
 }

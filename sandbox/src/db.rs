@@ -163,15 +163,7 @@ fn levels_by_person(conn: &Connection) -> rusqlite::Result<HashMap<i64, Vec<IdNa
 fn grouped_id_names(conn: &Connection, sql: &str) -> rusqlite::Result<HashMap<i64, Vec<IdName>>> {
     let mut st = conn.prepare_cached(sql)?;
     let mut map: HashMap<i64, Vec<IdName>> = HashMap::new();
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            IdName {
-                id: r.get(1)?,
-                name: r.get(2)?,
-            },
-        ))
-    })?;
+    let rows = st.query_map([], |r| Ok((r.get::<_, i64>(0)?, IdName { id: r.get(1)?, name: r.get(2)? })))?;
     for row in rows {
         let (owner, item) = row?;
         map.entry(owner).or_default().push(item);
@@ -184,12 +176,7 @@ fn levels_of(conn: &Connection, person: i64) -> rusqlite::Result<Vec<IdName>> {
         "SELECT a.id, a.name FROM person_accesslevel pa JOIN accesslevel a \
          ON a.id = pa.accesslevel_id WHERE pa.person_id = ? ORDER BY a.id",
     )?;
-    let rows = st.query_map([person], |r| {
-        Ok(IdName {
-            id: r.get(0)?,
-            name: r.get(1)?,
-        })
-    })?;
+    let rows = st.query_map([person], |r| Ok(IdName { id: r.get(0)?, name: r.get(1)? }))?;
     rows.collect()
 }
 
@@ -208,26 +195,14 @@ pub fn list_persons(conn: &Connection, filter: &UserFilter) -> rusqlite::Result<
     };
     let sql = format!("SELECT {PERSON_COLS} {PERSON_FROM} WHERE {where_} ORDER BY p.id");
     let single = matches!(filter, UserFilter::Id(_) | UserFilter::IdNum(_));
-    let mut levels = if single {
-        HashMap::new()
-    } else {
-        levels_by_person(conn)?
-    };
+    let mut levels = if single { HashMap::new() } else { levels_by_person(conn)? };
     let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = if sql.contains("?1") {
-        st.query(params![arg])?
-    } else {
-        st.query([])?
-    };
+    let mut rows = if sql.contains("?1") { st.query(params![arg])? } else { st.query([])? };
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let kind: String = r.get(1)?;
-        let accesslevels = if single {
-            levels_of(conn, id)?
-        } else {
-            levels.remove(&id).unwrap_or_default()
-        };
+        let accesslevels = if single { levels_of(conn, id)? } else { levels.remove(&id).unwrap_or_default() };
         if kind == "fob" {
             out.push(PersonOut::Fob(FobOut {
                 id,
@@ -265,9 +240,7 @@ pub fn list_persons(conn: &Connection, filter: &UserFilter) -> rusqlite::Result<
 /// GET /fobcheck: fobs plus the hw_time of the newest cached event for their card.
 pub fn fobcheck(conn: &Connection) -> rusqlite::Result<Vec<PersonOut>> {
     let mut fobs = list_persons(conn, &UserFilter::Fobs)?;
-    let mut st = conn.prepare_cached(
-        "SELECT hw_time FROM event WHERE card_num = ? AND card_num <> '' ORDER BY id DESC LIMIT 1",
-    )?;
+    let mut st = conn.prepare_cached("SELECT hw_time FROM event WHERE card_num = ? AND card_num <> '' ORDER BY id DESC LIMIT 1")?;
     for f in &mut fobs {
         if let PersonOut::Fob(f) = f {
             let last: Option<String> = st.query_row([&f.card_num], |r| r.get(0)).optional()?;
@@ -309,24 +282,10 @@ pub fn credentials(conn: &Connection) -> rusqlite::Result<Vec<CredentialOut>> {
     let rows = st.query_map([], |r| {
         let pid: Option<i64> = r.get(4)?;
         let user = match pid {
-            Some(id) => vec![IdName {
-                id,
-                name: display_name(
-                    &r.get::<_, String>(5)?,
-                    &r.get::<_, String>(6)?,
-                    &r.get::<_, String>(7)?,
-                    &r.get::<_, String>(8)?,
-                ),
-            }],
+            Some(id) => vec![IdName { id, name: display_name(&r.get::<_, String>(5)?, &r.get::<_, String>(6)?, &r.get::<_, String>(7)?, &r.get::<_, String>(8)?) }],
             None => vec![],
         };
-        Ok(CredentialOut {
-            id: r.get(0)?,
-            card_num: r.get(1)?,
-            credential_key: r.get(2)?,
-            claim_status: r.get(3)?,
-            user,
-        })
+        Ok(CredentialOut { id: r.get(0)?, card_num: r.get(1)?, credential_key: r.get(2)?, claim_status: r.get(3)?, user })
     })?;
     rows.collect()
 }
@@ -343,13 +302,7 @@ pub fn credential_summary(conn: &Connection) -> rusqlite::Result<SummaryOut> {
         "SELECT COALESCE(SUM(claim_status = 'Claimed'), 0), COALESCE(SUM(claim_status <> 'Claimed'), 0), \
          COUNT(*) FROM credential",
         [],
-        |r| {
-            Ok(SummaryOut {
-                claimed: r.get(0)?,
-                unclaimed: r.get(1)?,
-                total: r.get(2)?,
-            })
-        },
+        |r| Ok(SummaryOut { claimed: r.get(0)?, unclaimed: r.get(1)?, total: r.get(2)? }),
     )
 }
 
@@ -399,18 +352,14 @@ fn event_row(r: &rusqlite::Row) -> rusqlite::Result<EventOut> {
 
 /// GET /events: the newest cached events, newest first.
 pub fn events_newest(conn: &Connection) -> rusqlite::Result<Vec<EventOut>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLS} FROM event ORDER BY id DESC LIMIT {EVENT_CACHE}"
-    ))?;
+    let mut st = conn.prepare_cached(&format!("SELECT {EVENT_COLS} FROM event ORDER BY id DESC LIMIT {EVENT_CACHE}"))?;
     let rows = st.query_map([], event_row)?;
     rows.collect()
 }
 
 /// GET /events?id=N: cached events with id > N, ascending id (erratum 10).
 pub fn events_after(conn: &Connection, after: i64) -> rusqlite::Result<Vec<EventOut>> {
-    let mut st = conn.prepare_cached(&format!(
-        "SELECT {EVENT_COLS} FROM event WHERE id > ? ORDER BY id ASC LIMIT {EVENT_CACHE}"
-    ))?;
+    let mut st = conn.prepare_cached(&format!("SELECT {EVENT_COLS} FROM event WHERE id > ? ORDER BY id ASC LIMIT {EVENT_CACHE}"))?;
     let rows = st.query_map([after], event_row)?;
     rows.collect()
 }
@@ -443,10 +392,7 @@ pub fn insert_event(conn: &Connection, e: &EventOut) -> rusqlite::Result<i64> {
 
 /// Keeps only the newest EVENT_CACHE events.
 pub fn prune_events(conn: &Connection) -> rusqlite::Result<()> {
-    conn.prepare_cached(&format!(
-        "DELETE FROM event WHERE id <= (SELECT id FROM event ORDER BY id DESC LIMIT 1 OFFSET {EVENT_CACHE})"
-    ))?
-    .execute([])?;
+    conn.prepare_cached(&format!("DELETE FROM event WHERE id <= (SELECT id FROM event ORDER BY id DESC LIMIT 1 OFFSET {EVENT_CACHE})"))?.execute([])?;
     Ok(())
 }
 
@@ -462,18 +408,9 @@ pub struct DoorOut {
 }
 
 pub fn doors(conn: &Connection) -> rusqlite::Result<Vec<DoorOut>> {
-    let mut st = conn
-        .prepare_cached("SELECT id, name, location, enabled, controller FROM door ORDER BY id")?;
-    let rows = st.query_map([], |r| {
-        Ok(DoorOut {
-            id: r.get(0)?,
-            kind: "Access Controlled Door",
-            name: r.get(1)?,
-            location: r.get(2)?,
-            enabled: r.get(3)?,
-            controller: r.get(4)?,
-        })
-    })?;
+    let mut st = conn.prepare_cached("SELECT id, name, location, enabled, controller FROM door ORDER BY id")?;
+    let rows =
+        st.query_map([], |r| Ok(DoorOut { id: r.get(0)?, kind: "Access Controlled Door", name: r.get(1)?, location: r.get(2)?, enabled: r.get(3)?, controller: r.get(4)? }))?;
     rows.collect()
 }
 
@@ -486,13 +423,7 @@ pub struct DoorStateOut {
 
 pub fn doorstates(conn: &Connection) -> rusqlite::Result<Vec<DoorStateOut>> {
     let mut st = conn.prepare_cached("SELECT id, name, battery_level FROM door ORDER BY id")?;
-    let rows = st.query_map([], |r| {
-        Ok(DoorStateOut {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            battery_level: r.get(2)?,
-        })
-    })?;
+    let rows = st.query_map([], |r| Ok(DoorStateOut { id: r.get(0)?, name: r.get(1)?, battery_level: r.get(2)? }))?;
     rows.collect()
 }
 
@@ -512,9 +443,7 @@ pub struct ScheduleOut {
 }
 
 pub fn schedules(conn: &Connection) -> rusqlite::Result<Vec<ScheduleOut>> {
-    let mut st = conn.prepare_cached(
-        "SELECT id, name, d0, d1, d2, d3, d4, d5, d6, start, stop FROM schedule ORDER BY id",
-    )?;
+    let mut st = conn.prepare_cached("SELECT id, name, d0, d1, d2, d3, d4, d5, d6, start, stop FROM schedule ORDER BY id")?;
     let rows = st.query_map([], |r| {
         Ok(ScheduleOut {
             id: r.get(0)?,
@@ -551,11 +480,7 @@ pub fn accesslevels(conn: &Connection) -> rusqlite::Result<Vec<AccessLevelOut>> 
     let mut st = conn.prepare_cached("SELECT id, name FROM accesslevel ORDER BY id")?;
     let rows = st.query_map([], |r| {
         let id: i64 = r.get(0)?;
-        Ok(AccessLevelOut {
-            id,
-            name: r.get(1)?,
-            doors: doors.remove(&id).unwrap_or_default(),
-        })
+        Ok(AccessLevelOut { id, name: r.get(1)?, doors: doors.remove(&id).unwrap_or_default() })
     })?;
     rows.collect()
 }
@@ -577,9 +502,5 @@ pub fn next_card_num(conn: &Connection) -> rusqlite::Result<String> {
 }
 
 pub fn exists(tx: &Transaction, sql: &str, id: i64) -> rusqlite::Result<bool> {
-    Ok(tx
-        .prepare_cached(sql)?
-        .query_row([id], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(tx.prepare_cached(sql)?.query_row([id], |_| Ok(())).optional()?.is_some())
 }

@@ -56,15 +56,7 @@ fn norm(p: &str) -> &str {
 
 impl Fault {
     pub fn matches(&self, method: &str, path: &str) -> bool {
-        self.matcher
-            .method
-            .as_deref()
-            .is_none_or(|m| m.eq_ignore_ascii_case(method))
-            && self
-                .matcher
-                .path
-                .as_deref()
-                .is_none_or(|p| norm(p) == norm(path))
+        self.matcher.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method)) && self.matcher.path.as_deref().is_none_or(|p| norm(p) == norm(path))
     }
 }
 

@@ -94,15 +94,12 @@ pub async fn serve(listener: TcpListener, app: axum::Router) {
             let _ = stream.set_nodelay(true);
             let kill = Arc::new(Notify::new());
             let k = kill.clone();
-            let svc = hyper::service::service_fn(
-                move |mut req: hyper::Request<hyper::body::Incoming>| {
-                    req.extensions_mut().insert(app::ConnKill(k.clone()));
-                    req.extensions_mut().insert(ConnectInfo(peer));
-                    app.clone().oneshot(req.map(axum::body::Body::new))
-                },
-            );
-            let conn = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), svc);
+            let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(app::ConnKill(k.clone()));
+                req.extensions_mut().insert(ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
             tokio::select! {
                 _ = conn => {}
                 _ = kill.notified() => {}
@@ -124,10 +121,7 @@ async fn simulate_traffic(state: Arc<AppState>, rate: f64) {
         }
         due -= n as f64;
         let n = n.min(10_000);
-        if let Err(e) = state
-            .with_db(move |c| seed::append_access_events(c, n))
-            .await
-        {
+        if let Err(e) = state.with_db(move |c| seed::append_access_events(c, n)).await {
             eprintln!("simulate-traffic: {e}");
         }
     }

@@ -4,10 +4,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cfg = lockt_sandbox::Config::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("lockt-sandbox: {e}");

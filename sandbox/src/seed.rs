@@ -29,10 +29,7 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as u32
     }
     fn below(&mut self, n: usize) -> usize {
@@ -47,10 +44,7 @@ impl Rng {
 /// A `--db` file that was seeded before is left as it is.
 pub fn init(conn: &mut Connection, seed: Seed) -> rusqlite::Result<()> {
     conn.execute_batch(db::SCHEMA)?;
-    let seeded: i64 =
-        conn.query_row("SELECT COUNT(*) FROM meta WHERE key = 'seeded'", [], |r| {
-            r.get(0)
-        })?;
+    let seeded: i64 = conn.query_row("SELECT COUNT(*) FROM meta WHERE key = 'seeded'", [], |r| r.get(0))?;
     if seeded == 0 {
         load(conn, seed)?;
     }
@@ -69,10 +63,7 @@ fn load(conn: &mut Connection, seed: Seed) -> rusqlite::Result<()> {
     if seed == Seed::Demo {
         demo(&tx)?;
     }
-    tx.execute(
-        "INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)",
-        [if seed == Seed::Demo { "demo" } else { "empty" }],
-    )?;
+    tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)", [if seed == Seed::Demo { "demo" } else { "empty" }])?;
     tx.commit()
 }
 
@@ -220,18 +211,7 @@ const DOOR_NAMES: &[(&str, &str)] = &[
     ("Training Room", "Building D"),
     ("Print Room", "Building A"),
 ];
-const LEVELS: &[&str] = &[
-    "Engineering",
-    "Facilities",
-    "Finance",
-    "IT Operations",
-    "Laboratory",
-    "Management",
-    "Reception",
-    "Shipping & Receiving",
-    "Visitors",
-    "Night Staff",
-];
+const LEVELS: &[&str] = &["Engineering", "Facilities", "Finance", "IT Operations", "Laboratory", "Management", "Reception", "Shipping & Receiving", "Visitors", "Night Staff"];
 
 /// The example events of GET /events (ids 837, 864, 865), verbatim.
 fn example_events() -> Vec<EventOut> {
@@ -239,12 +219,7 @@ fn example_events() -> Vec<EventOut> {
         id,
         device: dev.into(),
         code: if denied { 49 } else { 48 },
-        code_text: if denied {
-            "Access Denied"
-        } else {
-            "Access Granted"
-        }
-        .into(),
+        code_text: if denied { "Access Denied" } else { "Access Granted" }.into(),
         subcode: denied.then_some(104),
         subcode_text: denied.then(|| "Battery Missing".into()),
         schedule: String::new(),
@@ -253,43 +228,14 @@ fn example_events() -> Vec<EventOut> {
         card_num: card.into(),
         user: user.into(),
         category: if denied { 2 } else { 1 },
-        category_text: if denied {
-            "Door Access Denied"
-        } else {
-            "Door Access Granted"
-        }
-        .into(),
+        category_text: if denied { "Door Access Denied" } else { "Door Access Granted" }.into(),
         hw_time: hw.into(),
         db_time: db.into(),
     };
     vec![
-        ev(
-            837,
-            "Jackson, Kelly",
-            "1001",
-            "2021-11-17T13:58:01.000Z",
-            "2021-11-17T13:58:07.035Z",
-            false,
-            "Core 2",
-        ),
-        ev(
-            864,
-            "Smith, Sally",
-            "1000",
-            "2021-11-18T16:15:25.000Z",
-            "2021-11-19T00:44:06.950Z",
-            true,
-            "Core 1",
-        ),
-        ev(
-            865,
-            "Jones, Adam",
-            "1000",
-            "2021-11-18T16:15:28.000Z",
-            "2021-11-19T00:47:09.651Z",
-            true,
-            "Core 1",
-        ),
+        ev(837, "Jackson, Kelly", "1001", "2021-11-17T13:58:01.000Z", "2021-11-17T13:58:07.035Z", false, "Core 2"),
+        ev(864, "Smith, Sally", "1000", "2021-11-18T16:15:25.000Z", "2021-11-19T00:44:06.950Z", true, "Core 1"),
+        ev(865, "Jones, Adam", "1000", "2021-11-18T16:15:28.000Z", "2021-11-19T00:47:09.651Z", true, "Core 1"),
     ]
 }
 
@@ -313,92 +259,37 @@ fn person(
         "INSERT INTO person (id, kind, id_num, first_name, last_name, name, email, phone, pin, \
          access_effective, access_expires, enabled) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     )?
-    .execute(params![
-        id, kind, id_num, first, last, name, email, phone, pin, eff, exp, enabled
-    ])?;
+    .execute(params![id, kind, id_num, first, last, name, email, phone, pin, eff, exp, enabled])?;
     Ok(())
 }
 
-fn credential(
-    tx: &Transaction,
-    id: Option<i64>,
-    card: &str,
-    key: &str,
-    status: &str,
-    person: i64,
-) -> rusqlite::Result<()> {
-    tx.prepare_cached(
-        "INSERT INTO credential (id, card_num, credential_key, claim_status, person_id) VALUES (?,?,?,?,?)",
-    )?
-    .execute(params![id, card, key, status, person])?;
+fn credential(tx: &Transaction, id: Option<i64>, card: &str, key: &str, status: &str, person: i64) -> rusqlite::Result<()> {
+    tx.prepare_cached("INSERT INTO credential (id, card_num, credential_key, claim_status, person_id) VALUES (?,?,?,?,?)")?.execute(params![id, card, key, status, person])?;
     Ok(())
 }
 
 fn key(rng: &mut Rng) -> String {
     const CH: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| CH[rng.below(CH.len())] as char)
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
+    (0..4).map(|_| (0..4).map(|_| CH[rng.below(CH.len())] as char).collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 fn demo(tx: &Transaction) -> rusqlite::Result<()> {
     let mut rng = Rng(0x10c7_5eed);
     // Schedules: the reference's two, then generated ones.
-    let mut sched = tx.prepare_cached(
-        "INSERT INTO schedule (id, name, d0, d1, d2, d3, d4, d5, d6, start, stop) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-    )?;
+    let mut sched = tx.prepare_cached("INSERT INTO schedule (id, name, d0, d1, d2, d3, d4, d5, d6, start, stop) VALUES (?,?,?,?,?,?,?,?,?,?,?)")?;
     let schedules: &[(i64, &str, [i64; 7], &str, &str)] = &[
-        (
-            543,
-            "0800-1700 M-F, 1200-1500 Sat",
-            [1, 1, 1, 1, 1, 0, 0],
-            "08:00:00",
-            "16:59:59",
-        ),
-        (
-            1404,
-            "Weekend Cleaners",
-            [0, 0, 0, 0, 0, 1, 1],
-            "06:40:00",
-            "19:49:59",
-        ),
+        (543, "0800-1700 M-F, 1200-1500 Sat", [1, 1, 1, 1, 1, 0, 0], "08:00:00", "16:59:59"),
+        (1404, "Weekend Cleaners", [0, 0, 0, 0, 0, 1, 1], "06:40:00", "19:49:59"),
         (1405, "24/7", [1, 1, 1, 1, 1, 1, 1], "00:00:00", "23:59:59"),
-        (
-            1406,
-            "Business Hours",
-            [1, 1, 1, 1, 1, 0, 0],
-            "07:00:00",
-            "18:59:59",
-        ),
-        (
-            1407,
-            "Night Shift",
-            [1, 1, 1, 1, 1, 1, 0],
-            "22:00:00",
-            "06:59:59",
-        ),
-        (
-            1408,
-            "Weekday Mornings",
-            [1, 1, 1, 1, 1, 0, 0],
-            "06:00:00",
-            "11:59:59",
-        ),
+        (1406, "Business Hours", [1, 1, 1, 1, 1, 0, 0], "07:00:00", "18:59:59"),
+        (1407, "Night Shift", [1, 1, 1, 1, 1, 1, 0], "22:00:00", "06:59:59"),
+        (1408, "Weekday Mornings", [1, 1, 1, 1, 1, 0, 0], "06:00:00", "11:59:59"),
     ];
     for (id, name, d, start, stop) in schedules {
-        sched.execute(params![
-            id, name, d[0], d[1], d[2], d[3], d[4], d[5], d[6], start, stop
-        ])?;
+        sched.execute(params![id, name, d[0], d[1], d[2], d[3], d[4], d[5], d[6], start, stop])?;
     }
     // Doors: GET /door, /doorstate and /accesslevel examples, then 40 generated.
-    let mut door = tx.prepare_cached(
-        "INSERT INTO door (id, name, location, enabled, controller, battery_level) VALUES (?,?,?,?,?,?)",
-    )?;
+    let mut door = tx.prepare_cached("INSERT INTO door (id, name, location, enabled, controller, battery_level) VALUES (?,?,?,?,?,?)")?;
     let api = "BEST Switch™ API";
     let examples: &[(i64, &str, &str, f64)] = &[
         (166, "Office Supplies", "Main Hall", 0.87),
@@ -418,10 +309,7 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         let id = 2001 + i as i64;
         let (name, loc) = match DOOR_NAMES.get(i) {
             Some((n, l)) => (n.to_string(), *l),
-            None => (
-                format!("Suite {}", 201 + i - DOOR_NAMES.len()),
-                "Building D",
-            ),
+            None => (format!("Suite {}", 201 + i - DOOR_NAMES.len()), "Building D"),
         };
         let bat = (5 + rng.below(96)) as f64 / 100.0;
         let enabled = !rng.chance(5);
@@ -429,11 +317,8 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         gen_doors.push(id);
     }
     // Access levels.
-    let mut level =
-        tx.prepare_cached("INSERT INTO accesslevel (id, name, schedule_id) VALUES (?,?,?)")?;
-    let mut level_door = tx.prepare_cached(
-        "INSERT OR IGNORE INTO accesslevel_door (accesslevel_id, door_id) VALUES (?,?)",
-    )?;
+    let mut level = tx.prepare_cached("INSERT INTO accesslevel (id, name, schedule_id) VALUES (?,?,?)")?;
+    let mut level_door = tx.prepare_cached("INSERT OR IGNORE INTO accesslevel_door (accesslevel_id, door_id) VALUES (?,?)")?;
     let ex_levels: &[(i64, &str, Option<i64>, &[i64])] = &[
         (123, "Staff", Some(543), &[166, 174]),
         (208, "Security", Some(1405), &[983, 1087]),
@@ -458,22 +343,11 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         }
         gen_levels.push(id);
     }
-    let mut assign = tx.prepare_cached(
-        "INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?,?)",
-    )?;
+    let mut assign = tx.prepare_cached("INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?,?)")?;
     // Reference users, credential holders and fobs.
     credential(tx, Some(335), "1003", "AAAA-BBBB-1111-2222", "Claimed", 300)?;
-    credential(
-        tx,
-        Some(129813),
-        "1234",
-        "CCCC-DDDD-5555-6666",
-        "Unclaimed",
-        244,
-    )?;
-    person(
-        tx, 300, "user", "", "Test", "User", "", "", "", "", "", "", true,
-    )?;
+    credential(tx, Some(129813), "1234", "CCCC-DDDD-5555-6666", "Unclaimed", 244)?;
+    person(tx, 300, "user", "", "Test", "User", "", "", "", "", "", "", true)?;
     person(
         tx,
         244,
@@ -490,91 +364,19 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         false,
     )?;
     assign.execute([244, 574])?;
-    person(
-        tx,
-        1690,
-        "user",
-        "ABC123-98765",
-        "Joe3",
-        "Smith3",
-        "",
-        "j.smith@web.place",
-        "1112223333",
-        "",
-        "2022-01-05T23:59:59.000Z",
-        "",
-        false,
-    )?;
+    person(tx, 1690, "user", "ABC123-98765", "Joe3", "Smith3", "", "j.smith@web.place", "1112223333", "", "2022-01-05T23:59:59.000Z", "", false)?;
     credential(tx, None, "5556", "", "Unclaimed", 1690)?;
-    person(
-        tx,
-        1693,
-        "user",
-        "",
-        "Susan3",
-        "Brown3",
-        "",
-        "susan.brown@web.place",
-        "33344455555",
-        "",
-        "",
-        "",
-        true,
-    )?;
+    person(tx, 1693, "user", "", "Susan3", "Brown3", "", "susan.brown@web.place", "33344455555", "", "", "", true)?;
     credential(tx, None, "8769", "", "Unclaimed", 1693)?;
-    person(
-        tx, 5678, "fob", "", "", "", "Fob 1", "", "", "", "", "", false,
-    )?;
+    person(tx, 5678, "fob", "", "", "", "Fob 1", "", "", "", "", "", false)?;
     credential(tx, None, "10000", "", "Unclaimed", 5678)?;
-    person(
-        tx,
-        6789,
-        "fob",
-        "",
-        "",
-        "",
-        "Fob 2",
-        "",
-        "",
-        "",
-        "2022-05-05T09:00:00.000Z",
-        "2022-05-05T12:00:00.000Z",
-        false,
-    )?;
+    person(tx, 6789, "fob", "", "", "", "Fob 2", "", "", "", "2022-05-05T09:00:00.000Z", "2022-05-05T12:00:00.000Z", false)?;
     credential(tx, None, "10001", "", "Unclaimed", 6789)?;
     // Targets of the fob PUT example ({"id":"613297","user_id":"613188"}).
-    person(
-        tx,
-        613188,
-        "user",
-        "EMP-613188",
-        "Morgan",
-        "Reyes",
-        "",
-        "morgan.reyes@example.com",
-        "5550100188",
-        "",
-        "",
-        "",
-        true,
-    )?;
+    person(tx, 613188, "user", "EMP-613188", "Morgan", "Reyes", "", "morgan.reyes@example.com", "5550100188", "", "", "", true)?;
     credential(tx, None, "613188", "", "Unclaimed", 613188)?;
     assign.execute([613188, 123])?;
-    person(
-        tx,
-        613297,
-        "fob",
-        "FOB-613297",
-        "",
-        "",
-        "Loaner Fob 7",
-        "",
-        "",
-        "",
-        "",
-        "",
-        true,
-    )?;
+    person(tx, 613297, "fob", "FOB-613297", "", "", "Loaner Fob 7", "", "", "", "", "", true)?;
     credential(tx, None, "613297", "", "Unclaimed", 613297)?;
     // Generated users: ids 2001..2500, card numbers 20001..20500.
     let mut emails = HashSet::new();
@@ -583,46 +385,25 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         let id = 2001 + i as i64;
         let first = FIRST[rng.below(FIRST.len())];
         let last = LAST[rng.below(LAST.len())];
-        let mut email = format!(
-            "{}.{}@example.com",
-            first.to_lowercase(),
-            last.to_lowercase()
-        );
+        let mut email = format!("{}.{}@example.com", first.to_lowercase(), last.to_lowercase());
         let mut n = 2;
         while !emails.insert(email.clone()) {
-            email = format!(
-                "{}.{}{n}@example.com",
-                first.to_lowercase(),
-                last.to_lowercase()
-            );
+            email = format!("{}.{}{n}@example.com", first.to_lowercase(), last.to_lowercase());
             n += 1;
         }
         let phone = format!("555{:07}", rng.below(10_000_000));
-        let pin = if rng.chance(30) {
-            format!("{:04}", rng.below(10_000))
-        } else {
-            String::new()
-        };
+        let pin = if rng.chance(30) { format!("{:04}", rng.below(10_000)) } else { String::new() };
         let (eff, exp) = if rng.chance(12) {
             let m = 1 + rng.below(12);
-            (
-                format!("2024-{m:02}-01T08:00:00.000Z"),
-                format!("{}-{m:02}-01T17:00:00.000Z", 2025 + rng.below(3)),
-            )
+            (format!("2024-{m:02}-01T08:00:00.000Z"), format!("{}-{m:02}-01T17:00:00.000Z", 2025 + rng.below(3)))
         } else {
             (String::new(), String::new())
         };
         let enabled = !rng.chance(5);
         let id_num = format!("EMP-{:05}", 10001 + i);
-        person(
-            tx, id, "user", &id_num, first, last, "", &email, &phone, &pin, &eff, &exp, enabled,
-        )?;
+        person(tx, id, "user", &id_num, first, last, "", &email, &phone, &pin, &eff, &exp, enabled)?;
         let card = (20001 + i).to_string();
-        let status = if rng.chance(70) {
-            "Claimed"
-        } else {
-            "Unclaimed"
-        };
+        let status = if rng.chance(70) { "Claimed" } else { "Unclaimed" };
         credential(tx, None, &card, &key(&mut rng), status, id)?;
         assign.execute([id, 512])?;
         for _ in 0..1 + rng.below(2) {
@@ -638,8 +419,21 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         )?
         .execute(params![
-            e.id, e.device, e.code, e.code_text, e.subcode, e.subcode_text, e.schedule, e.controller,
-            e.location, e.card_num, e.user, e.category, e.category_text, e.hw_time, e.db_time
+            e.id,
+            e.device,
+            e.code,
+            e.code_text,
+            e.subcode,
+            e.subcode_text,
+            e.schedule,
+            e.controller,
+            e.location,
+            e.card_num,
+            e.user,
+            e.category,
+            e.category_text,
+            e.hw_time,
+            e.db_time
         ])?;
     }
     let door_rows = door_pool(tx)?;
@@ -659,8 +453,21 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
              VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         )?
         .execute(params![
-            e.id, e.device, e.code, e.code_text, e.subcode, e.subcode_text, e.schedule, e.controller,
-            e.location, e.card_num, e.user, e.category, e.category_text, e.hw_time, e.db_time
+            e.id,
+            e.device,
+            e.code,
+            e.code_text,
+            e.subcode,
+            e.subcode_text,
+            e.schedule,
+            e.controller,
+            e.location,
+            e.card_num,
+            e.user,
+            e.category,
+            e.category_text,
+            e.hw_time,
+            e.db_time
         ])?;
     }
     Ok(())
@@ -681,14 +488,7 @@ fn door_pool(conn: &Connection) -> rusqlite::Result<Vec<DoorInfo>> {
 
 /// An access event at a door: roll < 82 granted, < 92 denied "Battery Missing",
 /// otherwise denied without a sub-code.
-pub fn access_event(
-    d: &DoorInfo,
-    user: &str,
-    card: &str,
-    roll: usize,
-    hw_ms: i64,
-    lag_ms: i64,
-) -> EventOut {
+pub fn access_event(d: &DoorInfo, user: &str, card: &str, roll: usize, hw_ms: i64, lag_ms: i64) -> EventOut {
     let granted = roll < 82;
     let battery = !granted && roll < 92;
     let hw = hw_ms - hw_ms.rem_euclid(1000);
@@ -696,30 +496,16 @@ pub fn access_event(
         id: 0,
         device: d.0.clone(),
         code: if granted { 48 } else { 49 },
-        code_text: if granted {
-            "Access Granted"
-        } else {
-            "Access Denied"
-        }
-        .into(),
+        code_text: if granted { "Access Granted" } else { "Access Denied" }.into(),
         subcode: battery.then_some(104),
         subcode_text: battery.then(|| "Battery Missing".into()),
         schedule: if granted { d.3.clone() } else { String::new() },
-        controller: if d.2.is_empty() {
-            "Switch™ Bridge".into()
-        } else {
-            d.2.clone()
-        },
+        controller: if d.2.is_empty() { "Switch™ Bridge".into() } else { d.2.clone() },
         location: d.1.clone(),
         card_num: card.into(),
         user: user.into(),
         category: if granted { 1 } else { 2 },
-        category_text: if granted {
-            "Door Access Granted"
-        } else {
-            "Door Access Denied"
-        }
-        .into(),
+        category_text: if granted { "Door Access Granted" } else { "Door Access Denied" }.into(),
         hw_time: iso_from_millis(hw),
         db_time: iso_from_millis(hw + lag_ms),
     }
@@ -730,51 +516,23 @@ pub fn access_event(
 pub fn append_access_events(conn: &mut Connection, n: usize) -> rusqlite::Result<Vec<i64>> {
     let tx = conn.transaction()?;
     let doors = door_pool(&tx)?;
-    let doors = if doors.is_empty() {
-        vec![(
-            "Core 1".to_string(),
-            String::new(),
-            "Switch™ Bridge".to_string(),
-            String::new(),
-        )]
-    } else {
-        doors
-    };
+    let doors = if doors.is_empty() { vec![("Core 1".to_string(), String::new(), "Switch™ Bridge".to_string(), String::new())] } else { doors };
     let users: Vec<(String, String)> = {
         let mut st = tx.prepare_cached(
             "SELECT p.kind, p.first_name, p.last_name, p.name, c.card_num FROM credential c \
              JOIN person p ON p.id = c.person_id ORDER BY RANDOM() LIMIT 200",
         )?;
         let rows = st.query_map([], |r| {
-            Ok((
-                db::display_name(
-                    &r.get::<_, String>(0)?,
-                    &r.get::<_, String>(1)?,
-                    &r.get::<_, String>(2)?,
-                    &r.get::<_, String>(3)?,
-                ),
-                r.get::<_, String>(4)?,
-            ))
+            Ok((db::display_name(&r.get::<_, String>(0)?, &r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?), r.get::<_, String>(4)?))
         })?;
         rows.collect::<rusqlite::Result<_>>()?
     };
     let mut ids = Vec::with_capacity(n);
     let now = now_millis();
     for _ in 0..n {
-        let (u, card) = if users.is_empty() {
-            (String::new(), String::new())
-        } else {
-            users[fastrand::usize(..users.len())].clone()
-        };
+        let (u, card) = if users.is_empty() { (String::new(), String::new()) } else { users[fastrand::usize(..users.len())].clone() };
         let d = &doors[fastrand::usize(..doors.len())];
-        let e = access_event(
-            d,
-            &u,
-            &card,
-            fastrand::usize(..100),
-            now - fastrand::i64(200..1500),
-            fastrand::i64(200..1500),
-        );
+        let e = access_event(d, &u, &card, fastrand::usize(..100), now - fastrand::i64(200..1500), fastrand::i64(200..1500));
         ids.push(db::insert_event(&tx, &e)?);
     }
     db::prune_events(&tx)?;

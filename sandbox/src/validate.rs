@@ -13,20 +13,12 @@ pub fn is_valid_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    if local.is_empty()
-        || !local
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c))
-    {
+    if local.is_empty() || !local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c)) {
         return false;
     }
     domain.split('.').all(|label| {
         let b = label.as_bytes();
-        !b.is_empty()
-            && b.len() <= 63
-            && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
-            && b[0] != b'-'
-            && b[b.len() - 1] != b'-'
+        !b.is_empty() && b.len() <= 63 && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-') && b[0] != b'-' && b[b.len() - 1] != b'-'
     })
 }
 
@@ -98,9 +90,7 @@ pub fn parse_date(s: &str) -> Option<String> {
             }
         }
     }
-    Some(format!(
-        "{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}.{ms:03}Z"
-    ))
+    Some(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}.{ms:03}Z"))
 }
 
 /// Days since 1970-01-01 to civil date (Howard Hinnant's algorithm).
@@ -124,19 +114,11 @@ pub fn iso_from_millis(ms: i64) -> String {
     let days = secs.div_euclid(86_400);
     let sod = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z",
-        sod / 3600,
-        (sod / 60) % 60,
-        sod % 60
-    )
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{milli:03}Z", sod / 3600, (sod / 60) % 60, sod % 60)
 }
 
 pub fn now_millis() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// A boolean given as JSON `true`/`false` or the strings `"true"`/`"false"`
@@ -203,11 +185,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            update_existing: false,
-            validate_fails_batch: true,
-            replace_privileges: true,
-        }
+        Options { update_existing: false, validate_fails_batch: true, replace_privileges: true }
     }
 }
 
@@ -221,11 +199,7 @@ pub fn parse_options(v: Option<&Value>) -> Result<Options, String> {
         Some(Value::Object(m)) => m,
         Some(_) => return Err("options".into()),
     };
-    for (name, slot) in [
-        ("update_existing", &mut o.update_existing),
-        ("validate_fails_batch", &mut o.validate_fails_batch),
-        ("replace_privileges", &mut o.replace_privileges),
-    ] {
+    for (name, slot) in [("update_existing", &mut o.update_existing), ("validate_fails_batch", &mut o.validate_fails_batch), ("replace_privileges", &mut o.replace_privileges)] {
         match map.get(name) {
             None | Some(Value::Null) => {}
             Some(val) => *slot = flexible_bool(val).ok_or_else(|| name.to_string())?,
@@ -250,46 +224,22 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(
-            parse_date("2022-01-24 00:00:00").unwrap(),
-            "2022-01-24T00:00:00.000Z"
-        );
-        assert_eq!(
-            parse_date("2022-05-05T09:00:00.5Z").unwrap(),
-            "2022-05-05T09:00:00.500Z"
-        );
-        assert_eq!(
-            parse_date("2024-02-29").unwrap(),
-            "2024-02-29T00:00:00.000Z"
-        );
-        for bad in [
-            "2022-02-30",
-            "2023-02-29",
-            "2022-01-01 25:00:00",
-            "2022-01-01T10:00:00",
-            "2022-13-01",
-            "2022/01/01",
-            "yesterday",
-            "2022-01-01 10:00",
-        ] {
+        assert_eq!(parse_date("2022-01-24 00:00:00").unwrap(), "2022-01-24T00:00:00.000Z");
+        assert_eq!(parse_date("2022-05-05T09:00:00.5Z").unwrap(), "2022-05-05T09:00:00.500Z");
+        assert_eq!(parse_date("2024-02-29").unwrap(), "2024-02-29T00:00:00.000Z");
+        for bad in ["2022-02-30", "2023-02-29", "2022-01-01 25:00:00", "2022-01-01T10:00:00", "2022-13-01", "2022/01/01", "yesterday", "2022-01-01 10:00"] {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
 
     #[test]
     fn compact() {
-        assert_eq!(
-            compact_json("{ \"a b\" : [1.50, \"x\\\" y\"],\n \"z\": null }"),
-            "{\"a b\":[1.50,\"x\\\" y\"],\"z\":null}"
-        );
+        assert_eq!(compact_json("{ \"a b\" : [1.50, \"x\\\" y\"],\n \"z\": null }"), "{\"a b\":[1.50,\"x\\\" y\"],\"z\":null}");
     }
 
     #[test]
     fn iso() {
         assert_eq!(iso_from_millis(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            iso_from_millis(1_637_282_829_651),
-            "2021-11-19T00:47:09.651Z"
-        );
+        assert_eq!(iso_from_millis(1_637_282_829_651), "2021-11-19T00:47:09.651Z");
     }
 }

@@ -7,10 +7,7 @@
 //! With `validate_fails_batch` true any failure rolls the whole transaction back.
 
 use crate::db::{self, EventOut};
-use crate::validate::{
-    flexible_bool, flexible_id, is_numeric, is_valid_email, iso_from_millis, now_millis,
-    parse_date, show, Options,
-};
+use crate::validate::{flexible_bool, flexible_id, is_numeric, is_valid_email, iso_from_millis, now_millis, parse_date, show, Options};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{value::RawValue, Map, Value};
 use std::collections::HashSet;
@@ -67,10 +64,7 @@ impl From<rusqlite::Error> for RecErr {
     fn from(e: rusqlite::Error) -> Self {
         if let rusqlite::Error::SqliteFailure(f, msg) = &e {
             if f.code == rusqlite::ErrorCode::ConstraintViolation {
-                return RecErr::Invalid(vec![format!(
-                    "Constraint violation: {}",
-                    msg.clone().unwrap_or_default()
-                )]);
+                return RecErr::Invalid(vec![format!("Constraint violation: {}", msg.clone().unwrap_or_default())]);
             }
         }
         RecErr::Db(e)
@@ -84,18 +78,9 @@ struct BatchSeen {
 }
 
 /// Runs a batch. `commit` false (uservalidate) always rolls back.
-pub fn run(
-    conn: &mut Connection,
-    kind: Kind,
-    records: &[Record],
-    opts: &Options,
-    commit: bool,
-) -> rusqlite::Result<Outcome> {
+pub fn run(conn: &mut Connection, kind: Kind, records: &[Record], opts: &Options, commit: bool) -> rusqlite::Result<Outcome> {
     let tx = conn.transaction()?;
-    let mut out = Outcome {
-        submitted: records.len(),
-        ..Default::default()
-    };
+    let mut out = Outcome { submitted: records.len(), ..Default::default() };
     let mut seen = BatchSeen::default();
     for (i, rec) in records.iter().enumerate() {
         tx.execute_batch("SAVEPOINT rec")?;
@@ -177,22 +162,14 @@ fn check_order(eff: &str, exp: &str, errs: &mut Vec<String>) {
 }
 
 /// Card held by a credential of anyone other than `owner`, or seen earlier in the batch.
-fn card_conflict(
-    tx: &Transaction,
-    card: &str,
-    owner: Option<i64>,
-    seen: &mut BatchSeen,
-) -> rusqlite::Result<bool> {
+fn card_conflict(tx: &Transaction, card: &str, owner: Option<i64>, seen: &mut BatchSeen) -> rusqlite::Result<bool> {
     if card.is_empty() {
         return Ok(false);
     }
     if !seen.cards.insert(card.to_string()) {
         return Ok(true);
     }
-    let holder: Option<Option<i64>> = tx
-        .prepare_cached("SELECT person_id FROM credential WHERE card_num = ?")?
-        .query_row([card], |r| r.get(0))
-        .optional()?;
+    let holder: Option<Option<i64>> = tx.prepare_cached("SELECT person_id FROM credential WHERE card_num = ?")?.query_row([card], |r| r.get(0)).optional()?;
     Ok(match holder {
         None => false,
         Some(h) => owner.is_none() || h != owner,
@@ -213,11 +190,7 @@ fn check_enabled(obj: &Map<String, Value>, errs: &mut Vec<String>) -> Option<boo
 }
 
 /// `accesslevels`: absent → None; each item `{"id": N}` (number or digit text) or a bare id.
-fn check_levels(
-    tx: &Transaction,
-    obj: &Map<String, Value>,
-    errs: &mut Vec<String>,
-) -> rusqlite::Result<Option<Vec<i64>>> {
+fn check_levels(tx: &Transaction, obj: &Map<String, Value>, errs: &mut Vec<String>) -> rusqlite::Result<Option<Vec<i64>>> {
     let items = match obj.get("accesslevels") {
         None => return Ok(None),
         Some(Value::Null) => return Ok(Some(vec![])),
@@ -234,28 +207,18 @@ fn check_levels(
             other => other.clone(),
         };
         match flexible_id(&idv) {
-            Some(id) if db::exists(tx, "SELECT 1 FROM accesslevel WHERE id = ?", id)? => {
-                ids.push(id)
-            }
+            Some(id) if db::exists(tx, "SELECT 1 FROM accesslevel WHERE id = ?", id)? => ids.push(id),
             _ => errs.push(format!("Access Level Not Found: {}", show(&idv))),
         }
     }
     Ok(Some(ids))
 }
 
-fn set_levels(
-    tx: &Transaction,
-    person: i64,
-    levels: &[i64],
-    replace: bool,
-) -> rusqlite::Result<()> {
+fn set_levels(tx: &Transaction, person: i64, levels: &[i64], replace: bool) -> rusqlite::Result<()> {
     if replace {
-        tx.prepare_cached("DELETE FROM person_accesslevel WHERE person_id = ?")?
-            .execute([person])?;
+        tx.prepare_cached("DELETE FROM person_accesslevel WHERE person_id = ?")?.execute([person])?;
     }
-    let mut st = tx.prepare_cached(
-        "INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?, ?)",
-    )?;
+    let mut st = tx.prepare_cached("INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?, ?)")?;
     for l in levels {
         st.execute([person, *l])?;
     }
@@ -265,32 +228,19 @@ fn set_levels(
 /// A new credential registration key `XXXX-XXXX-XXXX-XXXX`.
 pub fn new_key() -> String {
     const CH: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| CH[fastrand::usize(..CH.len())] as char)
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("-")
+    (0..4).map(|_| (0..4).map(|_| CH[fastrand::usize(..CH.len())] as char).collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 /// Gives `person` the card `card` ("" removes its cards).
 fn set_card(tx: &Transaction, person: i64, card: &str) -> rusqlite::Result<()> {
-    let current: Option<(i64, String)> = tx
-        .prepare_cached(
-            "SELECT id, card_num FROM credential WHERE person_id = ? ORDER BY id LIMIT 1",
-        )?
-        .query_row([person], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let current: Option<(i64, String)> =
+        tx.prepare_cached("SELECT id, card_num FROM credential WHERE person_id = ? ORDER BY id LIMIT 1")?.query_row([person], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
     match (current, card.is_empty()) {
         (Some(_), true) => {
-            tx.prepare_cached("DELETE FROM credential WHERE person_id = ?")?
-                .execute([person])?;
+            tx.prepare_cached("DELETE FROM credential WHERE person_id = ?")?.execute([person])?;
         }
         (Some((id, old)), false) if old != card => {
-            tx.prepare_cached("UPDATE credential SET card_num = ? WHERE id = ?")?
-                .execute(params![card, id])?;
+            tx.prepare_cached("UPDATE credential SET card_num = ? WHERE id = ?")?.execute(params![card, id])?;
         }
         (None, false) => {
             tx.prepare_cached(
@@ -305,13 +255,7 @@ fn set_card(tx: &Transaction, person: i64, card: &str) -> rusqlite::Result<()> {
 }
 
 /// Codes of the events that writes append (category 6 "Database Change").
-fn write_event(
-    tx: &Transaction,
-    code: i64,
-    code_text: &str,
-    user: &str,
-    card: &str,
-) -> rusqlite::Result<()> {
+fn write_event(tx: &Transaction, code: i64, code_text: &str, user: &str, card: &str) -> rusqlite::Result<()> {
     let now = iso_from_millis(now_millis());
     db::insert_event(
         tx,
@@ -371,12 +315,7 @@ fn load_person(tx: &Transaction, id: i64) -> rusqlite::Result<PersonRow> {
 
 fn find_user(tx: &Transaction, id_num: &str, email: &str) -> rusqlite::Result<Option<i64>> {
     if !id_num.is_empty() {
-        let hit = tx
-            .prepare_cached(
-                "SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> ''",
-            )?
-            .query_row([id_num], |r| r.get(0))
-            .optional()?;
+        let hit = tx.prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> ''")?.query_row([id_num], |r| r.get(0)).optional()?;
         if hit.is_some() {
             return Ok(hit);
         }
@@ -395,12 +334,7 @@ fn find_user(tx: &Transaction, id_num: &str, email: &str) -> rusqlite::Result<Op
 
 /// POST /user record. Matching existing users by id_num, then by e-mail (case
 /// insensitive); the record's `id` is ignored (system assigned).
-fn user(
-    tx: &Transaction,
-    obj: &Map<String, Value>,
-    opts: &Options,
-    seen: &mut BatchSeen,
-) -> Result<Applied, RecErr> {
+fn user(tx: &Transaction, obj: &Map<String, Value>, opts: &Options, seen: &mut BatchSeen) -> Result<Applied, RecErr> {
     let mut errs = Vec::new();
     let id_num = text(obj, "id_num", &mut errs).map(|s| s.trim().to_string());
     let first = text(obj, "first_name", &mut errs);
@@ -427,15 +361,9 @@ fn user(
     let enabled = check_enabled(obj, &mut errs);
     let levels = check_levels(tx, obj, &mut errs)?;
 
-    let matched = find_user(
-        tx,
-        id_num.as_deref().unwrap_or(""),
-        email.as_deref().unwrap_or(""),
-    )?;
+    let matched = find_user(tx, id_num.as_deref().unwrap_or(""), email.as_deref().unwrap_or(""))?;
     let old = matched.map(|id| load_person(tx, id)).transpose()?;
-    let pick = |new: &Option<String>, old_v: Option<&String>| -> String {
-        new.clone().or_else(|| old_v.cloned()).unwrap_or_default()
-    };
+    let pick = |new: &Option<String>, old_v: Option<&String>| -> String { new.clone().or_else(|| old_v.cloned()).unwrap_or_default() };
     let f_id_num = pick(&id_num, old.as_ref().map(|o| &o.id_num));
     let f_first = pick(&first, old.as_ref().map(|o| &o.first_name));
     let f_last = pick(&last, old.as_ref().map(|o| &o.last_name));
@@ -451,10 +379,8 @@ fn user(
         }
     }
     if let (Some(m), false) = (matched, f_id_num.is_empty()) {
-        let other: Option<i64> = tx
-            .prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> '' AND id <> ?")?
-            .query_row(params![f_id_num, m], |r| r.get(0))
-            .optional()?;
+        let other: Option<i64> =
+            tx.prepare_cached("SELECT id FROM person WHERE kind = 'user' AND id_num = ? AND id_num <> '' AND id <> ?")?.query_row(params![f_id_num, m], |r| r.get(0)).optional()?;
         if other.is_some() {
             errs.push(format!("ID Number Already Assigned: {f_id_num}"));
         }
@@ -520,11 +446,7 @@ fn user(
 }
 
 /// POST /door record: `name` (required), optional `location`.
-fn door(
-    tx: &Transaction,
-    obj: &Map<String, Value>,
-    seen: &mut BatchSeen,
-) -> Result<Applied, RecErr> {
+fn door(tx: &Transaction, obj: &Map<String, Value>, seen: &mut BatchSeen) -> Result<Applied, RecErr> {
     let mut errs = Vec::new();
     let name = text(obj, "name", &mut errs).unwrap_or_default();
     let name = name.trim().to_string();
@@ -533,11 +455,7 @@ fn door(
         errs.push("Door name is required".into());
     } else {
         let dup_batch = !seen.doors.insert(name.clone());
-        let dup_db = tx
-            .prepare_cached("SELECT 1 FROM door WHERE name = ?")?
-            .query_row([&name], |_| Ok(()))
-            .optional()?
-            .is_some();
+        let dup_db = tx.prepare_cached("SELECT 1 FROM door WHERE name = ?")?.query_row([&name], |_| Ok(())).optional()?.is_some();
         if dup_batch || dup_db {
             errs.push(format!("Door Name Already Exists: {name}"));
         }
@@ -545,19 +463,14 @@ fn door(
     if !errs.is_empty() {
         return Err(RecErr::Invalid(errs));
     }
-    tx.prepare_cached("INSERT INTO door (name, location, battery_level) VALUES (?, ?, 1.0)")?
-        .execute(params![name, location])?;
+    tx.prepare_cached("INSERT INTO door (name, location, battery_level) VALUES (?, ?, 1.0)")?.execute(params![name, location])?;
     write_event(tx, 304, "Door Created", "", "")?;
     Ok(Applied::Inserted)
 }
 
 /// POST /fob record: name, id_num, card_num, access_effective, access_expires
 /// (optional enabled, accesslevels). A fob needs a name.
-fn fob_post(
-    tx: &Transaction,
-    obj: &Map<String, Value>,
-    seen: &mut BatchSeen,
-) -> Result<Applied, RecErr> {
+fn fob_post(tx: &Transaction, obj: &Map<String, Value>, seen: &mut BatchSeen) -> Result<Applied, RecErr> {
     let mut errs = Vec::new();
     let name = text(obj, "name", &mut errs).unwrap_or_default();
     let id_num = text(obj, "id_num", &mut errs).unwrap_or_default();
@@ -600,27 +513,11 @@ fn fob_put(tx: &Transaction, obj: &Map<String, Value>) -> Result<Applied, RecErr
     let mut errs = Vec::new();
     let idv = obj.get("id").cloned().unwrap_or(Value::Null);
     let uidv = obj.get("user_id").cloned().unwrap_or(Value::Null);
-    let fob = flexible_id(&idv)
-        .map(|id| {
-            db::exists(tx, "SELECT 1 FROM person WHERE id = ? AND kind = 'fob'", id)
-                .map(|e| e.then_some(id))
-        })
-        .transpose()?
-        .flatten();
+    let fob = flexible_id(&idv).map(|id| db::exists(tx, "SELECT 1 FROM person WHERE id = ? AND kind = 'fob'", id).map(|e| e.then_some(id))).transpose()?.flatten();
     if fob.is_none() {
         errs.push(format!("Fob Not Found: {}", show(&idv)));
     }
-    let user = flexible_id(&uidv)
-        .map(|id| {
-            db::exists(
-                tx,
-                "SELECT 1 FROM person WHERE id = ? AND kind = 'user'",
-                id,
-            )
-            .map(|e| e.then_some(id))
-        })
-        .transpose()?
-        .flatten();
+    let user = flexible_id(&uidv).map(|id| db::exists(tx, "SELECT 1 FROM person WHERE id = ? AND kind = 'user'", id).map(|e| e.then_some(id))).transpose()?.flatten();
     if user.is_none() {
         errs.push(format!("User Not Found: {}", show(&uidv)));
     }
@@ -631,35 +528,24 @@ fn fob_put(tx: &Transaction, obj: &Map<String, Value>) -> Result<Applied, RecErr
     let (Some(fob), Some(user)) = (fob, user) else {
         return Err(RecErr::Invalid(errs));
     };
-    let (old_eff, old_exp, fob_name): (String, String, String) = tx
-        .prepare_cached("SELECT access_effective, access_expires, name FROM person WHERE id = ?")?
-        .query_row([fob], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let (old_eff, old_exp, fob_name): (String, String, String) =
+        tx.prepare_cached("SELECT access_effective, access_expires, name FROM person WHERE id = ?")?.query_row([fob], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     let eff = eff.unwrap_or(old_eff);
     let exp = exp.unwrap_or(old_exp);
     check_order(&eff, &exp, &mut errs);
     if !errs.is_empty() {
         return Err(RecErr::Invalid(errs));
     }
-    tx.prepare_cached(
-        "UPDATE person SET owner_id = ?, access_effective = ?, access_expires = ? WHERE id = ?",
-    )?
-    .execute(params![user, eff, exp, fob])?;
-    tx.prepare_cached("DELETE FROM person_accesslevel WHERE person_id = ?")?
-        .execute([fob])?;
+    tx.prepare_cached("UPDATE person SET owner_id = ?, access_effective = ?, access_expires = ? WHERE id = ?")?.execute(params![user, eff, exp, fob])?;
+    tx.prepare_cached("DELETE FROM person_accesslevel WHERE person_id = ?")?.execute([fob])?;
     tx.prepare_cached(
         "INSERT INTO person_accesslevel (person_id, accesslevel_id) \
          SELECT ?, accesslevel_id FROM person_accesslevel WHERE person_id = ?",
     )?
     .execute([fob, user])?;
     let u = load_person(tx, user)?;
-    let card: String = tx
-        .prepare_cached("SELECT COALESCE((SELECT card_num FROM credential WHERE person_id = ? ORDER BY id LIMIT 1), '')")?
-        .query_row([fob], |r| r.get(0))?;
-    let who = format!(
-        "{} -> {}",
-        fob_name,
-        db::display_name("user", &u.first_name, &u.last_name, "")
-    );
+    let card: String = tx.prepare_cached("SELECT COALESCE((SELECT card_num FROM credential WHERE person_id = ? ORDER BY id LIMIT 1), '')")?.query_row([fob], |r| r.get(0))?;
+    let who = format!("{} -> {}", fob_name, db::display_name("user", &u.first_name, &u.last_name, ""));
     write_event(tx, 303, "Fob Reassigned", &who, &card)?;
     Ok(Applied::Updated)
 }
@@ -672,18 +558,10 @@ fn credential(tx: &Transaction, obj: &Map<String, Value>) -> Result<Applied, Rec
         None => None,
     };
     let Some(id) = found else {
-        return Err(RecErr::Invalid(vec![format!(
-            "Credential not found: {}",
-            show(&idv)
-        )]));
+        return Err(RecErr::Invalid(vec![format!("Credential not found: {}", show(&idv))]));
     };
-    tx.prepare_cached(
-        "UPDATE credential SET credential_key = ?, claim_status = 'Unclaimed' WHERE id = ?",
-    )?
-    .execute(params![new_key(), id])?;
-    let card: String = tx
-        .prepare_cached("SELECT card_num FROM credential WHERE id = ?")?
-        .query_row([id], |r| r.get(0))?;
+    tx.prepare_cached("UPDATE credential SET credential_key = ?, claim_status = 'Unclaimed' WHERE id = ?")?.execute(params![new_key(), id])?;
+    let card: String = tx.prepare_cached("SELECT card_num FROM credential WHERE id = ?")?.query_row([id], |r| r.get(0))?;
     write_event(tx, 305, "Credential Reissued", "", &card)?;
     Ok(Applied::Updated)
 }

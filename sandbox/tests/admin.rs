@@ -11,10 +11,7 @@ const FAULT: &str = r#"{"faults":[{"kind":"status","status":503}]}"#;
 fn post_fault(s: &Server, headers: &[(&str, &str)]) -> (u16, usize) {
     let url = format!("{}/__admin/faults", s.root);
     let status = s.raw("POST", &url, headers, Some(FAULT)).unwrap().status;
-    let queued = s.admin("GET", "faults", None).json()["faults"]
-        .as_array()
-        .unwrap()
-        .len();
+    let queued = s.admin("GET", "faults", None).json()["faults"].as_array().unwrap().len();
     s.admin("DELETE", "faults", None);
     (status, queued)
 }
@@ -58,38 +55,18 @@ fn admin_refuses_foreign_hosts_origins_and_non_json_posts() {
     ];
     for host in &foreign_hosts {
         assert_eq!(post_fault(&s, &[json, ("host", host)]), (403, 0), "Host {host}");
-        let read = s.raw(
-            "GET",
-            &format!("{}/__admin/requests", s.root),
-            &[("host", host)],
-            None,
-        );
+        let read = s.raw("GET", &format!("{}/__admin/requests", s.root), &[("host", host)], None);
         assert_eq!(read.unwrap().status, 403, "GET requests with Host {host}");
     }
     let other_port = format!("http://127.0.0.1:{}", port.parse::<u16>().unwrap() ^ 1);
-    for origin in [
-        "https://evil.example",
-        "null",
-        other_port.as_str(),
-        &s.root.replace("http:", "https:"),
-    ] {
+    for origin in ["https://evil.example", "null", other_port.as_str(), &s.root.replace("http:", "https:")] {
         assert_eq!(post_fault(&s, &[json, ("origin", origin)]), (403, 0), "Origin {origin}");
     }
-    for ctype in [
-        "text/plain",
-        "application/x-www-form-urlencoded",
-        "multipart/form-data; boundary=x",
-        "application/jsonx",
-    ] {
+    for ctype in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonx"] {
         assert_eq!(post_fault(&s, &[("content-type", ctype)]), (415, 0), "{ctype}");
     }
     assert_eq!(post_fault(&s, &[]), (415, 0), "no content type");
-    let reset = s.raw(
-        "POST",
-        &format!("{}/__admin/reset", s.root),
-        &[("content-type", "text/plain")],
-        Some(&json!({"seed":"empty"}).to_string()),
-    );
+    let reset = s.raw("POST", &format!("{}/__admin/reset", s.root), &[("content-type", "text/plain")], Some(&json!({"seed":"empty"}).to_string()));
     assert_eq!(reset.unwrap().status, 415);
     assert!(!s.list("user").is_empty(), "the refused reset changed nothing");
 }

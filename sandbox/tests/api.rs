@@ -19,10 +19,7 @@ fn reads_match_reference_examples() {
     let got = s.list("user?idnum=ABC123-98765");
     assert_subset(&got[0], &ex);
     assert_eq!(s.list("user?idnum=ABC123%2D98765")[0]["id"], 1690);
-    for ex in fixture_json("get-user-list.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-user-list.json")["data"].as_array().unwrap() {
         assert_subset(&by_id(&users, ex["id"].as_i64().unwrap()), ex);
     }
     assert!(s.list("user?id=999999999").is_empty());
@@ -33,20 +30,7 @@ fn reads_match_reference_examples() {
     assert!(r.json()["data"]["error"].is_string());
     // user record shape
     let u = by_id(&users, 244);
-    for k in [
-        "id",
-        "id_num",
-        "first_name",
-        "last_name",
-        "card_num",
-        "credential_key",
-        "email",
-        "phone",
-        "access_effective",
-        "access_expires",
-        "enabled",
-        "accesslevels",
-    ] {
+    for k in ["id", "id_num", "first_name", "last_name", "card_num", "credential_key", "email", "phone", "access_effective", "access_expires", "enabled", "accesslevels"] {
         assert!(u.get(k).is_some(), "{k}");
     }
     assert!(u.get("pin").is_none(), "a PIN is a secret the reference never shows on a read");
@@ -54,19 +38,12 @@ fn reads_match_reference_examples() {
 
     // credential
     let creds = s.list("credential");
-    for ex in fixture_json("get-credential.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-credential.json")["data"].as_array().unwrap() {
         assert_eq!(&by_id(&creds, ex["id"].as_i64().unwrap()), ex);
     }
     let sum = s.list("credentialsummary");
     assert_eq!(sum.len(), 1);
-    let (c, u, t) = (
-        sum[0]["claimed"].as_i64().unwrap(),
-        sum[0]["unclaimed"].as_i64().unwrap(),
-        sum[0]["total"].as_i64().unwrap(),
-    );
+    let (c, u, t) = (sum[0]["claimed"].as_i64().unwrap(), sum[0]["unclaimed"].as_i64().unwrap(), sum[0]["total"].as_i64().unwrap());
     assert_eq!(c + u, t);
     assert_eq!(t as usize, creds.len());
 
@@ -86,9 +63,7 @@ fn reads_match_reference_examples() {
     assert_eq!(after.len(), 4998);
     assert!(s.list(&format!("events?id={}", ev[0]["id"])).is_empty());
     assert_eq!(s.get("events?id=x").status, 400);
-    assert!(ev
-        .iter()
-        .all(|e| e.get("subcode").is_none() || e["subcode"].is_i64()));
+    assert!(ev.iter().all(|e| e.get("subcode").is_none() || e["subcode"].is_i64()));
 
     // doors, doorstate
     let doors = s.list("door");
@@ -97,10 +72,7 @@ fn reads_match_reference_examples() {
         assert_eq!(&by_id(&doors, ex["id"].as_i64().unwrap()), ex);
     }
     let states = s.list("doorstate");
-    for ex in fixture_json("get-doorstate.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-doorstate.json")["data"].as_array().unwrap() {
         assert_eq!(&by_id(&states, ex["id"].as_i64().unwrap()), ex);
     }
     assert!(states.iter().all(|d| {
@@ -110,24 +82,11 @@ fn reads_match_reference_examples() {
 
     // fob, fobcheck
     let fobs = s.list("fob");
-    for ex in fixture_json("get-user-list.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-user-list.json")["data"].as_array().unwrap() {
         assert_subset(&by_id(&fobs, ex["id"].as_i64().unwrap()), ex);
     }
     for f in &fobs {
-        for k in [
-            "id",
-            "id_num",
-            "name",
-            "card_num",
-            "credential_key",
-            "enabled",
-            "access_effective",
-            "access_expires",
-            "accesslevels",
-        ] {
+        for k in ["id", "id_num", "name", "card_num", "credential_key", "enabled", "access_effective", "access_expires", "accesslevels"] {
             assert!(f.get(k).is_some(), "{k}");
         }
     }
@@ -137,18 +96,12 @@ fn reads_match_reference_examples() {
 
     // schedule, accesslevel
     let sch = s.list("schedule");
-    for ex in fixture_json("get-schedule.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-schedule.json")["data"].as_array().unwrap() {
         assert_eq!(&by_id(&sch, ex["id"].as_i64().unwrap()), ex);
     }
     let levels = s.list("accesslevel");
     assert!(levels.len() >= 16);
-    for ex in fixture_json("get-accesslevel.json")["data"]
-        .as_array()
-        .unwrap()
-    {
+    for ex in fixture_json("get-accesslevel.json")["data"].as_array().unwrap() {
         assert_eq!(&by_id(&levels, ex["id"].as_i64().unwrap()), ex);
     }
     assert!(by_id(&levels, 212).get("doors").is_none());
@@ -158,11 +111,7 @@ fn reads_match_reference_examples() {
     // nextcardnum
     let next = s.list("nextcardnum");
     let n: u64 = next[0]["card_num"].as_str().unwrap().parse().unwrap();
-    let max = creds
-        .iter()
-        .filter_map(|c| c["card_num"].as_str().unwrap().parse::<u64>().ok())
-        .max()
-        .unwrap();
+    let max = creds.iter().filter_map(|c| c["card_num"].as_str().unwrap().parse::<u64>().ok()).max().unwrap();
     assert_eq!(n, max + 1);
 }
 
@@ -188,10 +137,7 @@ fn auth_not_found_method_and_content_type() {
 
     let r = s.get("nope");
     assert_eq!(r.status, 404);
-    assert_eq!(
-        r.json(),
-        json!({"data":{"error":"Not found: /api/v1/nope"}})
-    );
+    assert_eq!(r.json(), json!({"data":{"error":"Not found: /api/v1/nope"}}));
     assert_eq!(s.get("users").status, 404);
     let r = s.send("DELETE", "user", "");
     assert_eq!(r.status, 405);
@@ -201,11 +147,7 @@ fn auth_not_found_method_and_content_type() {
 
     let ct = json!({"data":{"error":"Content-Type must be application/json"}});
     let body = json!({"doors":[{"name":"CT door"}]}).to_string();
-    for ctype in [
-        None,
-        Some("text/plain"),
-        Some("application/x-www-form-urlencoded"),
-    ] {
+    for ctype in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
         let mut h = vec![("apiuser", USER), ("apikey", KEY)];
         if let Some(c) = ctype {
             h.push(("content-type", c));
@@ -214,18 +156,7 @@ fn auth_not_found_method_and_content_type() {
         assert_eq!(r.status, 400);
         assert_eq!(r.json(), ct);
     }
-    let r = s
-        .raw(
-            "POST",
-            &s.url("door"),
-            &[
-                ("apiuser", USER),
-                ("apikey", KEY),
-                ("content-type", "application/json; charset=utf-8"),
-            ],
-            Some(&body),
-        )
-        .unwrap();
+    let r = s.raw("POST", &s.url("door"), &[("apiuser", USER), ("apikey", KEY), ("content-type", "application/json; charset=utf-8")], Some(&body)).unwrap();
     assert_eq!(r.status, 200, "{}", r.text);
 }
 
@@ -256,15 +187,10 @@ fn malformed_bodies_and_batch_limit() {
     let r = s.send("PUT", "fob", "not json");
     assert_eq!(r.json(), nodata);
 
-    let users: Vec<Value> = (0..101)
-        .map(|i| json!({"first_name":"U","last_name":format!("N{i}")}))
-        .collect();
+    let users: Vec<Value> = (0..101).map(|i| json!({"first_name":"U","last_name":format!("N{i}")})).collect();
     let r = s.post("user", &json!({ "users": users }));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json(),
-        json!({"result":["Batch size exceeds maximum of 100 objects."],"errors":[]})
-    );
+    assert_eq!(r.json(), json!({"result":["Batch size exceeds maximum of 100 objects."],"errors":[]}));
     assert!(s.list("user").is_empty());
     let r = s.post("user", &json!({ "users": &users[..100] }));
     assert_eq!(r.status, 200);
@@ -283,58 +209,22 @@ fn user_validation_messages() {
     let r = s.post("user", &json!({ "users": [record] }));
     assert_eq!(r.status, 400);
     let body = r.json();
-    assert_eq!(
-        body["result"],
-        json!(["Validation errors found. Batch has failed. Details provided."])
-    );
+    assert_eq!(body["result"], json!(["Validation errors found. Batch has failed. Details provided."]));
     assert_eq!(body["errors"][0]["error"], ex["error"]);
     assert_eq!(&body["errors"][0]["input_data"], record);
 
     let cases: Vec<(Value, Vec<&str>)> = vec![
-        (
-            json!({"first_name":"A","pin":"12a4"}),
-            vec!["Non-Numeric pin found: 12a4"],
-        ),
-        (
-            json!({"first_name":"A","card_num":"A8914"}),
-            vec!["Non-Numeric card_num found: A8914"],
-        ),
-        (
-            json!({"first_name":"A","email":"x@@y.com"}),
-            vec!["Invalid email address found: x@@y.com"],
-        ),
-        (
-            json!({"first_name":"A","access_effective":"2022-02-30"}),
-            vec!["Invalid date found: access_effective: 2022-02-30"],
-        ),
-        (
-            json!({"first_name":"A","access_expires":"2022-01-01 25:00:00"}),
-            vec!["Invalid date found: access_expires: 2022-01-01 25:00:00"],
-        ),
-        (
-            json!({"first_name":"A","access_expires":"01/02/2022"}),
-            vec!["Invalid date found: access_expires: 01/02/2022"],
-        ),
-        (
-            json!({"first_name":"A","access_effective":"2022-05-02 00:00:00","access_expires":"2022-05-01T00:00:00.000Z"}),
-            vec!["access_effective is after access_expires"],
-        ),
-        (
-            json!({"first_name":"A","card_num":"8769"}),
-            vec!["Card Number Already Assigned: 8769"],
-        ),
-        (
-            json!({"first_name":"A","card_num":10000}),
-            vec!["Card Number Already Assigned: 10000"],
-        ),
-        (
-            json!({"first_name":"A","accesslevels":[{"id":99999}]}),
-            vec!["Access Level Not Found: 99999"],
-        ),
-        (
-            json!({"email":"a@b.c","phone":"1"}),
-            vec!["User requires first_name, last_name or id_num"],
-        ),
+        (json!({"first_name":"A","pin":"12a4"}), vec!["Non-Numeric pin found: 12a4"]),
+        (json!({"first_name":"A","card_num":"A8914"}), vec!["Non-Numeric card_num found: A8914"]),
+        (json!({"first_name":"A","email":"x@@y.com"}), vec!["Invalid email address found: x@@y.com"]),
+        (json!({"first_name":"A","access_effective":"2022-02-30"}), vec!["Invalid date found: access_effective: 2022-02-30"]),
+        (json!({"first_name":"A","access_expires":"2022-01-01 25:00:00"}), vec!["Invalid date found: access_expires: 2022-01-01 25:00:00"]),
+        (json!({"first_name":"A","access_expires":"01/02/2022"}), vec!["Invalid date found: access_expires: 01/02/2022"]),
+        (json!({"first_name":"A","access_effective":"2022-05-02 00:00:00","access_expires":"2022-05-01T00:00:00.000Z"}), vec!["access_effective is after access_expires"]),
+        (json!({"first_name":"A","card_num":"8769"}), vec!["Card Number Already Assigned: 8769"]),
+        (json!({"first_name":"A","card_num":10000}), vec!["Card Number Already Assigned: 10000"]),
+        (json!({"first_name":"A","accesslevels":[{"id":99999}]}), vec!["Access Level Not Found: 99999"]),
+        (json!({"email":"a@b.c","phone":"1"}), vec!["User requires first_name, last_name or id_num"]),
         (
             json!({"first_name":"A","card_num":"X1","pin":"p","email":"bad","access_effective":"2022-13-01","accesslevels":[{"id":"7"}]}),
             vec![
@@ -354,30 +244,18 @@ fn user_validation_messages() {
         assert_eq!(&b["errors"][0]["input_data"], rec);
     }
     // repeated within the batch
-    let r = s.post(
-        "user",
-        &json!({"users":[{"first_name":"A","card_num":"777001"},{"first_name":"B","card_num":"777001"}]}),
-    );
+    let r = s.post("user", &json!({"users":[{"first_name":"A","card_num":"777001"},{"first_name":"B","card_num":"777001"}]}));
     assert_eq!(r.status, 400);
     let b = r.json();
     assert_eq!(b["errors"].as_array().unwrap().len(), 1);
-    assert_eq!(
-        b["errors"][0]["error"],
-        json!(["Card Number Already Assigned: 777001"])
-    );
+    assert_eq!(b["errors"][0]["error"], json!(["Card Number Already Assigned: 777001"]));
     assert_eq!(b["errors"][0]["input_data"]["first_name"], "B");
     // nothing committed by any failed batch
     assert_eq!(s.list("user").len(), before);
     // input_data keeps the record exactly (key order, number spelling)
     let raw = r#"{"users":[{"zeta":1.50,"first_name":"Q","card_num":"Z9","alpha":[1, 2]}]}"#;
     let r = s.send("POST", "user", raw);
-    assert!(
-        r.text.contains(
-            r#""input_data":{"zeta":1.50,"first_name":"Q","card_num":"Z9","alpha":[1,2]}"#
-        ),
-        "{}",
-        r.text
-    );
+    assert!(r.text.contains(r#""input_data":{"zeta":1.50,"first_name":"Q","card_num":"Z9","alpha":[1,2]}"#), "{}", r.text);
 }
 
 #[test]
@@ -390,28 +268,15 @@ fn user_options_in_both_forms() {
     assert_eq!(u["card_num"], "5599");
     assert_eq!(u["enabled"], false);
     let creds = s.list("credential");
-    assert_eq!(
-        creds[0]["user"],
-        json!([{"id": u["id"], "name": "Lee, Ann"}])
-    );
+    assert_eq!(creds[0]["user"], json!([{"id": u["id"], "name": "Lee, Ann"}]));
 
     // update_existing false (default, bool, string): ignored, counted in submitted only
-    for opts in [
-        json!({}),
-        json!({"update_existing":false}),
-        json!({"update_existing":"false"}),
-    ] {
-        let r = s.post(
-            "user",
-            &json!({"users":[{"id_num":"E1","first_name":"Changed"}],"options":opts}),
-        );
+    for opts in [json!({}), json!({"update_existing":false}), json!({"update_existing":"false"})] {
+        let r = s.post("user", &json!({"users":[{"id_num":"E1","first_name":"Changed"}],"options":opts}));
         assert_eq!(r.status, 200);
         assert_eq!(summary(&r), (1, 0, 0, 0));
         // match by email too
-        let r = s.post(
-            "user",
-            &json!({"users":[{"email":"ANN@x.io","first_name":"Changed"}],"options":opts}),
-        );
+        let r = s.post("user", &json!({"users":[{"email":"ANN@x.io","first_name":"Changed"}],"options":opts}));
         assert_eq!(summary(&r), (1, 0, 0, 0));
     }
     assert_eq!(s.list("user?idnum=E1")[0]["first_name"], "Ann");
@@ -430,58 +295,28 @@ fn user_options_in_both_forms() {
         let r = s.post("user", &json!({"users":[{"id_num":"E1","accesslevels":levels}],"options":{"update_existing":"true","replace_privileges":replace}}));
         assert_eq!(r.status, 200, "{}", r.text);
         let u = s.list("user?idnum=E1")[0].clone();
-        u["accesslevels"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l["id"].as_i64().unwrap())
-            .collect::<Vec<_>>()
+        u["accesslevels"].as_array().unwrap().iter().map(|l| l["id"].as_i64().unwrap()).collect::<Vec<_>>()
     };
     // empty seed has no access levels: reset to demo for this part
-    assert_eq!(
-        s.admin("POST", "reset", Some(&json!({"seed":"demo"})))
-            .status,
-        200
-    );
-    s.post(
-        "user",
-        &json!({"users":[{"id_num":"E1","first_name":"Ann"}]}),
-    );
+    assert_eq!(s.admin("POST", "reset", Some(&json!({"seed":"demo"}))).status, 200);
+    s.post("user", &json!({"users":[{"id_num":"E1","first_name":"Ann"}]}));
     assert_eq!(post_levels(json!([{"id":123}]), json!(true)), vec![123]);
-    assert_eq!(
-        post_levels(json!([{"id":789}]), json!("false")),
-        vec![123, 789]
-    );
-    assert_eq!(
-        post_levels(json!([{"id":"208"}]), json!(false)),
-        vec![123, 208, 789]
-    );
+    assert_eq!(post_levels(json!([{"id":789}]), json!("false")), vec![123, 789]);
+    assert_eq!(post_levels(json!([{"id":"208"}]), json!(false)), vec![123, 208, 789]);
     assert_eq!(post_levels(json!([{"id":574}]), json!("true")), vec![574]);
     assert_eq!(post_levels(json!([212]), json!(true)), vec![212]);
-    assert_eq!(
-        s.list("user?idnum=E1")[0]["accesslevels"],
-        json!([{"id":212,"name":"Administration"}])
-    );
+    assert_eq!(s.list("user?idnum=E1")[0]["accesslevels"], json!([{"id":212,"name":"Administration"}]));
 
     // validate_fails_batch false (bool and string): valid records committed
     for (i, v) in [json!(false), json!("false")].iter().enumerate() {
         let good = json!({"first_name":"Good","id_num":format!("G{i}")});
         let bad = json!({"first_name":"Bad","email":"nope"});
-        let r = s.post(
-            "user",
-            &json!({"users":[good, bad],"options":{"validate_fails_batch":v}}),
-        );
+        let r = s.post("user", &json!({"users":[good, bad],"options":{"validate_fails_batch":v}}));
         assert_eq!(r.status, 200);
         let b = r.json();
         assert_eq!(summary(&r), (2, 1, 0, 1));
-        assert_eq!(
-            b["result"],
-            json!(["Validation errors found. Details provided."])
-        );
-        assert_eq!(
-            b["errors"],
-            json!([{"error":["Invalid email address found: nope"],"input_data":bad}])
-        );
+        assert_eq!(b["result"], json!(["Validation errors found. Details provided."]));
+        assert_eq!(b["errors"], json!([{"error":["Invalid email address found: nope"],"input_data":bad}]));
         assert_eq!(s.list(&format!("user?idnum=G{i}")).len(), 1);
     }
     // validate_fails_batch true (bool and string): nothing committed
@@ -492,20 +327,10 @@ fn user_options_in_both_forms() {
         assert!(s.list(&format!("user?idnum=H{i}")).is_empty());
     }
     // invalid option values
-    for name in [
-        "update_existing",
-        "validate_fails_batch",
-        "replace_privileges",
-    ] {
-        let r = s.post(
-            "user",
-            &json!({"users":[{"first_name":"x"}],"options":{name:"yes"}}),
-        );
+    for name in ["update_existing", "validate_fails_batch", "replace_privileges"] {
+        let r = s.post("user", &json!({"users":[{"first_name":"x"}],"options":{name:"yes"}}));
         assert_eq!(r.status, 400);
-        assert_eq!(
-            r.json(),
-            json!({"result":[format!("Invalid option value: {name}")],"errors":[]})
-        );
+        assert_eq!(r.json(), json!({"result":[format!("Invalid option value: {name}")],"errors":[]}));
     }
 }
 
@@ -518,16 +343,10 @@ fn reference_example_requests() {
     assert_eq!(r.status, 200, "{}", r.text);
     let b = r.json();
     assert_eq!(summary(&r), (2, 0, 0, 2));
-    assert_eq!(
-        b["result"],
-        json!(["Validation errors found. Details provided."])
-    );
+    assert_eq!(b["result"], json!(["Validation errors found. Details provided."]));
     let req = fixture_json("post-user-request.json");
     for i in 0..2 {
-        assert_eq!(
-            b["errors"][i]["error"],
-            json!(["Card Number Already Assigned: 8769"])
-        );
+        assert_eq!(b["errors"][i]["error"], json!(["Card Number Already Assigned: 8769"]));
         assert_eq!(b["errors"][i]["input_data"], req["users"][i]);
     }
     // User POST code sample (cards 5588 / 9900): both inserted; again: both updated.
@@ -553,28 +372,18 @@ fn reference_example_requests() {
     // Door POST code sample sends {} (erratum 18).
     let r = s.send("POST", "door", &fixture("post-door-code-sample.json"));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json()["result"][0],
-        "No data found or invalid JSON objects supplied. Could not parse input."
-    );
+    assert_eq!(r.json()["result"][0], "No data found or invalid JSON objects supplied. Could not parse input.");
     // Fob POST example (card_num as a number): the documented answer.
     let r = s.send("POST", "fob", &fixture("post-fob-request.json"));
     assert_eq!(r.json(), fixture_json("post-fob-response.json"));
-    let fob = s
-        .list("fob")
-        .into_iter()
-        .find(|f| f["card_num"] == "5599")
-        .unwrap();
+    let fob = s.list("fob").into_iter().find(|f| f["card_num"] == "5599").unwrap();
     assert_eq!(fob["name"], "Fob 1");
     assert_eq!(fob["access_effective"], "2022-05-05T05:00:00.000Z");
     assert_eq!(fob["access_expires"], "2022-05-25T08:00:00.000Z");
     // Fob POST code sample: same card again.
     let r = s.send("POST", "fob", &fixture("post-fob-code-sample.json"));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Card Number Already Assigned: 5599"])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Card Number Already Assigned: 5599"]));
     // Fob PUT example: fob 613297 → user 613188 (both seeded); counts as updated.
     let r = s.send("PUT", "fob", &fixture("put-fob-request.json"));
     assert_eq!(r.status, 200);
@@ -583,19 +392,13 @@ fn reference_example_requests() {
     assert_eq!(f["access_effective"], "2022-06-10T05:00:00.000Z");
     assert_eq!(f["access_expires"], "2022-06-10T08:00:00.000Z");
     assert_eq!(f["user_id"], 613188);
-    assert_eq!(
-        f["accesslevels"],
-        s.list("user?id=613188")[0]["accesslevels"]
-    );
+    assert_eq!(f["accesslevels"], s.list("user?id=613188")[0]["accesslevels"]);
     let last = s.list("events")[0].clone();
     assert_eq!(last["code_text"], "Fob Reassigned");
     // Fob PUT code sample: neither id exists.
     let r = s.send("PUT", "fob", &fixture("put-fob-code-sample.json"));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Fob Not Found: 12345", "User Not Found: 87654"])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Fob Not Found: 12345", "User Not Found: 87654"]));
 }
 
 #[test]
@@ -604,70 +407,25 @@ fn door_fob_credential_messages() {
     let r = s.post("door", &json!({"doors":[{"name":""},{"location":"x"},{"name":"Room 1"},{"name":"New A"},{"name":"New A"}],"options":{"validate_fails_batch":"false"}}));
     assert_eq!(r.status, 200);
     let b = r.json();
-    let msgs: Vec<Value> = b["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["error"][0].clone())
-        .collect();
-    assert_eq!(
-        msgs,
-        vec![
-            json!("Door name is required"),
-            json!("Door name is required"),
-            json!("Door Name Already Exists: Room 1"),
-            json!("Door Name Already Exists: New A")
-        ]
-    );
+    let msgs: Vec<Value> = b["errors"].as_array().unwrap().iter().map(|e| e["error"][0].clone()).collect();
+    assert_eq!(msgs, vec![json!("Door name is required"), json!("Door name is required"), json!("Door Name Already Exists: Room 1"), json!("Door Name Already Exists: New A")]);
     assert_eq!(summary(&r), (5, 1, 0, 4));
-    let d = s
-        .list("door")
-        .into_iter()
-        .find(|d| d["name"] == "New A")
-        .unwrap();
+    let d = s.list("door").into_iter().find(|d| d["name"] == "New A").unwrap();
     assert_eq!(d["type"], "Access Controlled Door");
     assert_eq!(s.list("events")[0]["code_text"], "Door Created");
 
     // fob POST validation
     let r = s.post("fob", &json!({"fobs":[{"name":"F","card_num":"x1","access_effective":"2022-02-29","access_expires":"2022-01-01 00:00:00"}]}));
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!([
-            "Non-Numeric card_num found: x1",
-            "Invalid date found: access_effective: 2022-02-29"
-        ])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Non-Numeric card_num found: x1", "Invalid date found: access_effective: 2022-02-29"]));
     let r = s.post("fob", &json!({"fobs":[{"name":"F","access_effective":"2022-02-02","access_expires":"2022-01-01 00:00:00"}]}));
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["access_effective is after access_expires"])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["access_effective is after access_expires"]));
     // fob PUT: digit text and numbers; unknown fob / user; a user id is not a fob
-    let r = s.send(
-        "PUT",
-        "fob",
-        &json!({"fobs":[{"id":5678,"user_id":"1690"}],"options":{"validate_fails_batch":true}})
-            .to_string(),
-    );
+    let r = s.send("PUT", "fob", &json!({"fobs":[{"id":5678,"user_id":"1690"}],"options":{"validate_fails_batch":true}}).to_string());
     assert_eq!(summary(&r), (1, 0, 1, 0));
-    let r = s.send(
-        "PUT",
-        "fob",
-        &json!({"fobs":[{"id":"1690","user_id":5678}]}).to_string(),
-    );
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Fob Not Found: 1690", "User Not Found: 5678"])
-    );
-    let r = s.send(
-        "PUT",
-        "fob",
-        &json!({"fobs":[{"id":6789,"user_id":1693,"access_effective":"bad"}]}).to_string(),
-    );
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Invalid date found: access_effective: bad"])
-    );
+    let r = s.send("PUT", "fob", &json!({"fobs":[{"id":"1690","user_id":5678}]}).to_string());
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Fob Not Found: 1690", "User Not Found: 5678"]));
+    let r = s.send("PUT", "fob", &json!({"fobs":[{"id":6789,"user_id":1693,"access_effective":"bad"}]}).to_string());
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Invalid date found: access_effective: bad"]));
 
     // credential reissue
     let r = s.post("credential", &json!({"credentials":[{"id":335}]}));
@@ -678,16 +436,11 @@ fn door_fob_credential_messages() {
     assert_ne!(key, "AAAA-BBBB-1111-2222");
     let parts: Vec<&str> = key.split('-').collect();
     assert_eq!(parts.len(), 4);
-    assert!(parts.iter().all(|p| p.len() == 4
-        && p.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())));
+    assert!(parts.iter().all(|p| p.len() == 4 && p.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())));
     assert_eq!(s.list("user?id=300")[0]["credential_key"], key);
     let r = s.post("credential", &json!({"credentials":[{"id":999}]}));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Credential not found: 999"])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Credential not found: 999"]));
     let r = s.post("credential", &json!({"credentials":[{"id":"129813"},{"id":999}],"options":{"validate_fails_batch":"false"}}));
     assert_eq!(summary(&r), (2, 0, 1, 1));
 }
@@ -700,15 +453,9 @@ fn uservalidate_commits_nothing() {
     let r = s.post("uservalidate", &json!({"users":[{"first_name":"V","card_num":"4242424"},{"id_num":"ABC123-98765","first_name":"Joe"}],"options":{"update_existing":"true"}}));
     assert_eq!(r.status, 200);
     assert_eq!(summary(&r), (2, 1, 1, 0));
-    let r = s.post(
-        "uservalidate",
-        &json!({"users":[{"first_name":"V","card_num":"8769"}]}),
-    );
+    let r = s.post("uservalidate", &json!({"users":[{"first_name":"V","card_num":"8769"}]}));
     assert_eq!(r.status, 400);
-    assert_eq!(
-        r.json()["errors"][0]["error"],
-        json!(["Card Number Already Assigned: 8769"])
-    );
+    assert_eq!(r.json()["errors"][0]["error"], json!(["Card Number Already Assigned: 8769"]));
     let r = s.post("uservalidate", &json!({"users":[{"first_name":"V","card_num":"8769"}],"options":{"validate_fails_batch":false}}));
     assert_eq!(r.status, 200);
     assert_eq!(summary(&r), (1, 0, 0, 1));
@@ -720,28 +467,12 @@ fn uservalidate_commits_nothing() {
 #[test]
 fn empty_seed_events_and_cards() {
     let s = Server::start(&["--seed", "empty", "--admin"]);
-    for e in [
-        "user",
-        "credential",
-        "events",
-        "door",
-        "doorstate",
-        "fob",
-        "fobcheck",
-        "schedule",
-        "accesslevel",
-    ] {
+    for e in ["user", "credential", "events", "door", "doorstate", "fob", "fobcheck", "schedule", "accesslevel"] {
         assert!(s.list(e).is_empty(), "{e}");
     }
     assert_eq!(s.list("nextcardnum")[0]["card_num"], "1");
-    assert_eq!(
-        s.list("credentialsummary")[0],
-        json!({"claimed":0,"unclaimed":0,"total":0})
-    );
-    let r = s.post(
-        "user",
-        &json!({"users":[{"first_name":"A","last_name":"B","card_num":"41"}]}),
-    );
+    assert_eq!(s.list("credentialsummary")[0], json!({"claimed":0,"unclaimed":0,"total":0}));
+    let r = s.post("user", &json!({"users":[{"first_name":"A","last_name":"B","card_num":"41"}]}));
     assert_eq!(summary(&r), (1, 1, 0, 0));
     let ev = s.list("events");
     assert_eq!(ev.len(), 1);
@@ -749,17 +480,7 @@ fn empty_seed_events_and_cards() {
     assert_eq!(ev[0]["code_text"], "User Created");
     assert_eq!(ev[0]["user"], "B, A");
     assert_eq!(ev[0]["card_num"], "41");
-    for k in [
-        "device",
-        "code",
-        "category",
-        "category_text",
-        "hw_time",
-        "db_time",
-        "schedule",
-        "controller",
-        "location",
-    ] {
+    for k in ["device", "code", "category", "category_text", "hw_time", "db_time", "schedule", "controller", "location"] {
         assert!(ev[0].get(k).is_some(), "{k}");
     }
     assert_eq!(s.list("nextcardnum")[0]["card_num"], "42");
@@ -774,15 +495,8 @@ fn empty_seed_events_and_cards() {
     assert_eq!(asc.len(), 5000);
     assert_eq!(asc[0]["id"], 102);
     let after = s.list("events?id=5000");
-    assert_eq!(
-        after
-            .iter()
-            .map(|e| e["id"].as_i64().unwrap())
-            .collect::<Vec<_>>(),
-        (5001..=5101).collect::<Vec<_>>()
-    );
-    let codes: std::collections::HashSet<i64> =
-        ev.iter().map(|e| e["code"].as_i64().unwrap()).collect();
+    assert_eq!(after.iter().map(|e| e["id"].as_i64().unwrap()).collect::<Vec<_>>(), (5001..=5101).collect::<Vec<_>>());
+    let codes: std::collections::HashSet<i64> = ev.iter().map(|e| e["code"].as_i64().unwrap()).collect();
     assert!(codes.contains(&48) && codes.contains(&49));
     for e in &ev {
         assert_eq!(e.get("subcode").is_some(), e.get("subcode_text").is_some());
@@ -801,10 +515,7 @@ fn bulk_posts_are_fast() {
             })
             .collect();
         let t = std::time::Instant::now();
-        let r = s.post(
-            "user",
-            &json!({"users":users,"options":{"update_existing":"true"}}),
-        );
+        let r = s.post("user", &json!({"users":users,"options":{"update_existing":"true"}}));
         worst = worst.max(t.elapsed());
         assert_eq!(summary(&r), (100, 100, 0, 0));
     }

@@ -62,11 +62,7 @@ fn is_domain(domain: &str) -> bool {
 fn is_label(label: &str) -> bool {
     let bytes = label.as_bytes();
     let edges_ok = matches!((bytes.first(), bytes.last()), (Some(f), Some(l)) if f.is_ascii_alphanumeric() && l.is_ascii_alphanumeric());
-    edges_ok
-        && bytes.len() <= 63
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    edges_ok && bytes.len() <= 63 && bytes.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
 }
 
 #[cfg(test)]
@@ -106,14 +102,9 @@ mod tests {
     #[test]
     fn corpus_matches_expected_verdicts() {
         let text = include_str!("../../fixtures/emails.json");
-        let cases: Vec<Case> =
-            serde_json::from_str(text).expect("fixtures/emails.json is a list of cases");
+        let cases: Vec<Case> = serde_json::from_str(text).expect("fixtures/emails.json is a list of cases");
         assert!(cases.len() >= 220, "corpus has {} cases", cases.len());
-        let wrong: Vec<&str> = cases
-            .iter()
-            .filter(|c| is_valid_email(&c.email) != c.valid)
-            .map(|c| c.email.as_str())
-            .collect();
+        let wrong: Vec<&str> = cases.iter().filter(|c| is_valid_email(&c.email) != c.valid).map(|c| c.email.as_str()).collect();
         assert!(wrong.is_empty(), "wrong verdicts: {wrong:?}");
     }
 }

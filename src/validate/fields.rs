@@ -52,14 +52,7 @@ impl<'v, 'a> Fields<'v, 'a> {
     /// Starts on `record`, whose known fields are `order`; other keys become warnings.
     pub(super) fn new(record: &'v RecordView<'a>, order: &'static [&'static str]) -> Self {
         let warnings = record.unknown.iter().map(|k| unknown(k, k)).collect();
-        Fields {
-            record,
-            order,
-            issues: Vec::new(),
-            warnings,
-            patches: Vec::new(),
-            last_slot: Cell::new((0, 0, None)),
-        }
+        Fields { record, order, issues: Vec::new(), warnings, patches: Vec::new(), last_slot: Cell::new((0, 0, None)) }
     }
 
     /// The fields whose wire value differs from the input (valid records only mean anything).
@@ -108,11 +101,7 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     /// Records an issue.
     pub(super) fn push(&mut self, field: &str, code: IssueCode, message: String) {
-        self.issues.push(Issue {
-            field: field.to_owned(),
-            code,
-            message,
-        });
+        self.issues.push(Issue { field: field.to_owned(), code, message });
     }
 
     /// Whether the caller gave the field a value: not absent, `null` or blank text.
@@ -133,11 +122,7 @@ impl<'v, 'a> Fields<'v, 'a> {
         }
         let printable_ascii = value.bytes().all(|b| (0x20..0x7f).contains(&b));
         if !printable_ascii && value.chars().any(char::is_control) {
-            self.push(
-                field,
-                IssueCode::ControlCharacter,
-                format!("{field} contains a control character"),
-            );
+            self.push(field, IssueCode::ControlCharacter, format!("{field} contains a control character"));
             return None;
         }
         self.keep_text(field, Some(trimmed))
@@ -151,11 +136,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             return None;
         }
         if !value.bytes().all(|b| b.is_ascii_digit()) {
-            self.push(
-                field,
-                IssueCode::NotNumeric,
-                format!("Non-Numeric {field} found: {}", shown(value)),
-            );
+            self.push(field, IssueCode::NotNumeric, format!("Non-Numeric {field} found: {}", shown(value)));
             return None;
         }
         self.keep_text(field, Some(trimmed))
@@ -171,11 +152,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             return None;
         }
         if !value.is_empty() && !is_phone(value) {
-            self.push(
-                field,
-                IssueCode::InvalidPhone,
-                format!("Invalid phone number found: {}", shown(value)),
-            );
+            self.push(field, IssueCode::InvalidPhone, format!("Invalid phone number found: {}", shown(value)));
             return None;
         }
         self.keep_text(field, Some(trimmed))
@@ -189,11 +166,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             return None;
         }
         if !value.is_empty() && !is_valid_sanitized_email(&value) {
-            self.push(
-                field,
-                IssueCode::InvalidEmail,
-                format!("Invalid email address found: {}", shown(&value)),
-            );
+            self.push(field, IssueCode::InvalidEmail, format!("Invalid email address found: {}", shown(&value)));
             return None;
         }
         self.keep_text(field, Some(value))
@@ -208,11 +181,7 @@ impl<'v, 'a> Fields<'v, 'a> {
         }
         let id = positive(value);
         if id.is_none() {
-            self.push(
-                field,
-                IssueCode::NotPositiveInteger,
-                format!("{field} must be a positive integer: {}", shown(value)),
-            );
+            self.push(field, IssueCode::NotPositiveInteger, format!("{field} must be a positive integer: {}", shown(value)));
         }
         id
     }
@@ -271,11 +240,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             Levels::Absent => return None,
             Levels::List(entries) => entries,
             Levels::Other => {
-                self.push(
-                    field,
-                    IssueCode::InvalidType,
-                    format!("{field} must be a list of access levels"),
-                );
+                self.push(field, IssueCode::InvalidType, format!("{field} must be a list of access levels"));
                 return None;
             }
         };
@@ -311,10 +276,7 @@ impl<'v, 'a> Fields<'v, 'a> {
         };
         match (id, name) {
             (Some(id), _) => self.level_id(field, i, id),
-            (None, Some(Input::Text(n))) if !n.trim().is_empty() => Some(AccessLevelInput {
-                id: None,
-                name: Some(n.trim().to_owned()),
-            }),
+            (None, Some(Input::Text(n))) if !n.trim().is_empty() => Some(AccessLevelInput { id: None, name: Some(n.trim().to_owned()) }),
             _ => {
                 let message = format!("{field}[{i}] must be an access level id or name");
                 self.push(field, IssueCode::InvalidType, message);
@@ -332,23 +294,16 @@ impl<'v, 'a> Fields<'v, 'a> {
         };
         let id = positive(&text);
         if id.is_none() {
-            let message = format!(
-                "{field}[{i}] id must be a positive integer: {}",
-                shown(&text)
-            );
+            let message = format!("{field}[{i}] id must be a positive integer: {}", shown(&text));
             self.push(field, IssueCode::NotPositiveInteger, message);
         }
-        id.map(|id| AccessLevelInput {
-            id: Some(id),
-            name: None,
-        })
+        id.map(|id| AccessLevelInput { id: Some(id), name: None })
     }
 
     /// Warns about keys of an access level entry other than `id` and `name`.
     fn unknown_level_keys(&mut self, field: &str, i: usize, keys: &[Cow<'a, str>]) {
         for key in keys {
-            self.warnings
-                .push(unknown(field, &format!("{field}[{i}].{key}")));
+            self.warnings.push(unknown(field, &format!("{field}[{i}].{key}")));
         }
     }
 
@@ -376,11 +331,7 @@ impl<'v, 'a> Fields<'v, 'a> {
             Input::Number(n) if numbers => Some(n.clone()),
             _ => {
                 let kind = if numbers { "text or a number" } else { "text" };
-                self.push(
-                    field,
-                    IssueCode::InvalidType,
-                    format!("{field} must be {kind}"),
-                );
+                self.push(field, IssueCode::InvalidType, format!("{field} must be {kind}"));
                 None
             }
         }
@@ -414,7 +365,7 @@ fn is_phone(value: &str) -> bool {
     };
     let number = number.trim_end();
     let number_ok = number.bytes().all(|b| b.is_ascii_digit() || b" +-()./".contains(&b)) && number.bytes().any(|b| b.is_ascii_digit());
-    let extension_ok = extension.map(str::trim_start).is_none_or(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
+    let extension_ok = extension.map(str::trim_start).map_or(true, |e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
     number_ok && extension_ok
 }
 
@@ -434,10 +385,7 @@ fn map_cow<'a>(text: Cow<'a, str>, f: impl for<'x> Fn(&'x str) -> Cow<'x, str>) 
 /// A positive integer written in ASCII digits only (no sign), within `u64`.
 pub(super) fn positive(text: &str) -> Option<u64> {
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-    digits
-        .then(|| text.parse::<u64>().ok())
-        .flatten()
-        .filter(|id| *id > 0)
+    digits.then(|| text.parse::<u64>().ok()).flatten().filter(|id| *id > 0)
 }
 
 /// `value` for a message, cut to [`SHOWN_MAX`] characters.
@@ -463,9 +411,5 @@ fn shown_input(value: &Input<'_>) -> String {
 
 /// The warning for a dropped key.
 fn unknown(field: &str, key: &str) -> Issue {
-    Issue {
-        field: shown(field).into_owned(),
-        code: IssueCode::UnknownField,
-        message: format!("Unknown field dropped: {}", shown(key)),
-    }
+    Issue { field: shown(field).into_owned(), code: IssueCode::UnknownField, message: format!("Unknown field dropped: {}", shown(key)) }
 }

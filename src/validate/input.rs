@@ -164,7 +164,7 @@ pub fn number_from_js(text: &str) -> Cow<'_, str> {
         out.push_str(&digits[..kk as usize]);
         out.push('.');
         out.push_str(&digits[kk as usize..]);
-    } else if -4 <= kk && kk <= 0 {
+    } else if (-4..=0).contains(&kk) {
         out.push_str("0.");
         out.extend(std::iter::repeat('0').take((-kk) as usize));
         out.push_str(digits);
@@ -226,7 +226,30 @@ mod tests {
     fn js_number_text_becomes_serde_json_text() {
         // What serde_json prints for the number JS wrote (exactly that double: serde_json's
         // own text-to-float parse can be one unit off for integers past u64).
-        for js in ["0", "5", "-3", "1.5", "-0.25", "1e+21", "1.5e-7", "0.0001", "0.000001", "123456789012345680000", "18446744073709552000", "18446744073709551615", "-9223372036854775808", "1e+300", "5e-324", "100", "12345678901234567", "0.00001", "1e-7", "1000000000000000", "10000000000000000", "1.25e+21"] {
+        for js in [
+            "0",
+            "5",
+            "-3",
+            "1.5",
+            "-0.25",
+            "1e+21",
+            "1.5e-7",
+            "0.0001",
+            "0.000001",
+            "123456789012345680000",
+            "18446744073709552000",
+            "18446744073709551615",
+            "-9223372036854775808",
+            "1e+300",
+            "5e-324",
+            "100",
+            "12345678901234567",
+            "0.00001",
+            "1e-7",
+            "1000000000000000",
+            "10000000000000000",
+            "1.25e+21",
+        ] {
             let value: f64 = js.parse().unwrap();
             let json = match (js.parse::<u64>(), js.parse::<i64>()) {
                 (Ok(_), _) | (_, Ok(_)) => js.to_owned(),

@@ -356,11 +356,7 @@ impl Hasher for FxHasher {
 
 /// The issue of a record that is not a JSON object.
 pub(crate) fn not_an_object() -> Issue {
-    Issue {
-        field: String::new(),
-        code: IssueCode::NotAnObject,
-        message: "Record is not a JSON object".to_owned(),
-    }
+    Issue { field: String::new(), code: IssueCode::NotAnObject, message: "Record is not a JSON object".to_owned() }
 }
 
 #[cfg(test)]

@@ -10,32 +10,12 @@ use super::IssueCode;
 pub(crate) type UniqueKey<'a> = (&'static str, Cow<'a, str>, Cow<'a, str>);
 
 /// The fields of a user, in the reference's order.
-pub(crate) const USER_FIELDS: &[&str] = &[
-    "id",
-    "id_num",
-    "first_name",
-    "last_name",
-    "card_num",
-    "credential_key",
-    "email",
-    "phone",
-    "pin",
-    "access_effective",
-    "access_expires",
-    "enabled",
-    "accesslevels",
-];
+pub(crate) const USER_FIELDS: &[&str] =
+    &["id", "id_num", "first_name", "last_name", "card_num", "credential_key", "email", "phone", "pin", "access_effective", "access_expires", "enabled", "accesslevels"];
 /// The fields of a new fob.
-pub(super) const FOB_FIELDS: &[&str] = &[
-    "id_num",
-    "name",
-    "card_num",
-    "access_effective",
-    "access_expires",
-];
+pub(super) const FOB_FIELDS: &[&str] = &["id_num", "name", "card_num", "access_effective", "access_expires"];
 /// The fields of a fob reassignment.
-pub(super) const FOB_ASSIGNMENT_FIELDS: &[&str] =
-    &["id", "user_id", "access_effective", "access_expires"];
+pub(super) const FOB_ASSIGNMENT_FIELDS: &[&str] = &["id", "user_id", "access_effective", "access_expires"];
 /// The fields of a new door.
 pub(super) const DOOR_FIELDS: &[&str] = &["name"];
 /// The fields of a credential reissue.
@@ -59,10 +39,7 @@ pub(super) fn user<'a>(f: &mut Fields<'_, 'a>) -> WireUser<'a> {
         enabled: f.flag("enabled"),
         accesslevels: f.accesslevels("accesslevels"),
     };
-    if !["first_name", "last_name", "id_num"]
-        .iter()
-        .any(|k| f.has(k))
-    {
+    if !["first_name", "last_name", "id_num"].iter().any(|k| f.has(k)) {
         let message = "User requires first_name, last_name or id_num".to_owned();
         f.push("first_name", IssueCode::Required, message);
     }
@@ -87,18 +64,10 @@ pub(super) fn fob<'a>(f: &mut Fields<'_, 'a>) -> WireFob<'a> {
         access_expires: f.date("access_expires"),
     };
     if !f.has("name") && !f.has("id_num") {
-        f.push(
-            "name",
-            IssueCode::Required,
-            "Fob requires name or id_num".to_owned(),
-        );
+        f.push("name", IssueCode::Required, "Fob requires name or id_num".to_owned());
     }
     if !f.has("card_num") {
-        f.push(
-            "card_num",
-            IssueCode::Required,
-            "Fob requires card_num".to_owned(),
-        );
+        f.push("card_num", IssueCode::Required, "Fob requires card_num".to_owned());
     }
     f.date_order(&fob.access_effective, &fob.access_expires);
     fob
@@ -133,15 +102,9 @@ pub(super) fn fob_assignment_keys<'a>(a: &WireFobAssignment<'a>, keys: &mut Vec<
 pub(super) fn door<'a>(f: &mut Fields<'_, 'a>) -> WireDoor<'a> {
     let name = f.text("name", 100, false);
     if !f.has("name") {
-        f.push(
-            "name",
-            IssueCode::Required,
-            "Door name is required".to_owned(),
-        );
+        f.push("name", IssueCode::Required, "Door name is required".to_owned());
     }
-    WireDoor {
-        name: name.unwrap_or_default(),
-    }
+    WireDoor { name: name.unwrap_or_default() }
 }
 
 /// A door's name, case-insensitive.
@@ -152,9 +115,7 @@ pub(super) fn door_keys<'a>(d: &WireDoor<'a>, keys: &mut Vec<UniqueKey<'a>>) {
 /// A credential reissue; requires id.
 pub(super) fn credential_reissue(f: &mut Fields) -> WireCredentialReissue {
     let id = required_id(f, "id", "Credential reissue");
-    WireCredentialReissue {
-        id: f.keep_number("id", id).unwrap_or_default(),
-    }
+    WireCredentialReissue { id: f.keep_number("id", id).unwrap_or_default() }
 }
 
 /// The credential being reissued.
@@ -166,11 +127,7 @@ pub(super) fn credential_reissue_keys<'a>(c: &WireCredentialReissue, keys: &mut 
 /// A positive id, `None` after recording its issue.
 fn required_id(f: &mut Fields, field: &'static str, what: &str) -> Option<u64> {
     if !f.has(field) {
-        f.push(
-            field,
-            IssueCode::Required,
-            format!("{what} requires {field}"),
-        );
+        f.push(field, IssueCode::Required, format!("{what} requires {field}"));
     }
     f.id(field)
 }

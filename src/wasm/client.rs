@@ -233,13 +233,7 @@ fn resolve_base_url(raw: &str) -> Result<String, Error> {
         None => web_sys::Url::new(text),
     }
     .map_err(|_| Error::config("baseUrl must be an absolute https:// URL, such as https://cloudapi.lockt.com/api/v1"))?;
-    let parts = UrlParts {
-        protocol: url.protocol(),
-        userinfo: url.username() + &url.password(),
-        hostname: url.hostname(),
-        origin: url.origin(),
-        pathname: url.pathname(),
-    };
+    let parts = UrlParts { protocol: url.protocol(), userinfo: url.username() + &url.password(), hostname: url.hostname(), origin: url.origin(), pathname: url.pathname() };
     decide_base_url(&parts, page.as_ref().map(|(_, origin)| origin.as_str()))
 }
 

@@ -142,7 +142,6 @@ pub fn take_tape_text() -> String {
     LAST_ANSWER.with(|last| std::mem::take(&mut last.borrow_mut().text))
 }
 
-
 // The signature is written here (not generated) so that `options` is optional in TypeScript:
 // `unchecked_param_type` on an `Option` drops the `?`.
 #[wasm_bindgen(typescript_custom_section)]

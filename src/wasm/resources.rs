@@ -138,7 +138,11 @@ impl UsersApi {
 
     /// The user with system id `id`, or `null` (`GET /user?id=`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User | null>")]
-    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn get(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let req = api::user_by_id(id_arg(&id, "id")?);
@@ -162,7 +166,11 @@ impl UsersApi {
     /// Creates or updates any number of users (`POST /user`, 100 per call, one call at a time).
     /// Access levels given by name are resolved first. Every record ends with one status.
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn save(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
+    pub fn save(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
@@ -173,13 +181,18 @@ impl UsersApi {
     /// Validates users on the client, then on the server without committing anything
     /// (`POST /uservalidate`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<UserValidationReport>")]
-    pub fn validate(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn validate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UserInput[]")] users: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
             let ctl = control_of(&options)?;
             let v = validate::validate_users(&records);
-            let mut details: Vec<RecordError> = v.invalid.iter().map(|r| RecordError { index: Some(r.index), messages: r.issues.iter().map(|i| i.message.clone()).collect(), input_data: None }).collect();
+            let mut details: Vec<RecordError> =
+                v.invalid.iter().map(|r| RecordError { index: Some(r.index), messages: r.issues.iter().map(|i| i.message.clone()).collect(), input_data: None }).collect();
             let (summary, server) = writes::validate_only(&inner, &v.into_values().valid, &ctl).await?;
             details.extend(server);
             details.sort_by_key(|d| d.index);
@@ -213,11 +226,7 @@ pub(crate) async fn save_users(inner: &Inner, records: &[Value], flags: UserFlag
         method: Method::Post,
         path: "user",
         node: "users",
-        options: vec![
-            ("update_existing", flags.update_existing),
-            ("validate_fails_batch", flags.validate_fails_batch),
-            ("replace_privileges", flags.replace_privileges),
-        ],
+        options: vec![("update_existing", flags.update_existing), ("validate_fails_batch", flags.validate_fails_batch), ("replace_privileges", flags.replace_privileges)],
         validate_fails_batch: flags.validate_fails_batch,
         read_back: Some(batch::USER_READ_BACK),
         may_ignore: !flags.update_existing,
@@ -278,7 +287,14 @@ fn simple_spec(method: Method, path: &'static str, node: &'static str, options: 
 }
 
 /// Validates and writes records of one kind through the batch engine.
-async fn batch_write(inner: &Inner, spec: WriteSpec, records: JsValue, what: &str, validator: fn(&[Value]) -> validate::Validation<Value>, options: &Option<JsValue>) -> Result<BatchReport, Error> {
+async fn batch_write(
+    inner: &Inner,
+    spec: WriteSpec,
+    records: JsValue,
+    what: &str,
+    validator: fn(&[Value]) -> validate::Validation<Value>,
+    options: &Option<JsValue>,
+) -> Result<BatchReport, Error> {
     let records = records_from_js(&records, what)?;
     let ctl = control_of(options)?;
     let mut v = validator(&records);
@@ -304,7 +320,11 @@ impl CredentialsApi {
 
     /// Reissues credentials by id (`POST /credential`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn reissue(&self, #[wasm_bindgen(unchecked_param_type = "CredentialReissue[]")] items: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn reissue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CredentialReissue[]")] items: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "credential", "credentials", &options, None)?;
@@ -326,7 +346,11 @@ impl EventsApi {
     /// Events with an id greater than `id`, in ascending id order, each once
     /// (`GET /events?id=`; API-ERRATA #10).
     #[wasm_bindgen(unchecked_return_type = "Promise<Event[]>")]
-    pub fn after(&self, #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+    pub fn after(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let after = if id.as_f64() == Some(0.0) || id.as_string().as_deref() == Some("0") { 0 } else { id_arg(&id, "id")? };
@@ -355,7 +379,11 @@ impl DoorsApi {
 
     /// Creates any number of doors (`POST /door`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "door", "doors", &options, Some(batch::DOOR_READ_BACK))?;
@@ -382,7 +410,11 @@ impl FobsApi {
 
     /// Creates any number of fobs (`POST /fob`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn create(&self, #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Post, "fob", "fobs", &options, Some(batch::FOB_READ_BACK))?;
@@ -392,7 +424,11 @@ impl FobsApi {
 
     /// Reassigns fobs to users, with new dates (`PUT /fob`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn reassign(&self, #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>) -> Promise {
+    pub fn reassign(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let spec = simple_spec(Method::Put, "fob", "fobs", &options, Some(batch::FOB_REASSIGN_READ_BACK))?;

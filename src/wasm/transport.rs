@@ -114,7 +114,16 @@ pub(crate) type OnWait<'a> = Option<&'a dyn Fn(f64)>;
 
 impl Transport {
     #[allow(clippy::too_many_arguments)]
-    pub fn new(base_url: String, api_user: Option<String>, api_key: Option<String>, headers: Vec<(String, String)>, timeout_ms: f64, max_retries: u32, max_wait_ms: f64, hooks: Hooks) -> Self {
+    pub fn new(
+        base_url: String,
+        api_user: Option<String>,
+        api_key: Option<String>,
+        headers: Vec<(String, String)>,
+        timeout_ms: f64,
+        max_retries: u32,
+        max_wait_ms: f64,
+        hooks: Hooks,
+    ) -> Self {
         let lock_name = format!("lockt-secureaccess write {base_url} {}", api_user.as_deref().unwrap_or(""));
         Transport { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name) }
     }

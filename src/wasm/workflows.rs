@@ -77,7 +77,11 @@ fn at_wire(at: &JsValue) -> Result<String, Error> {
         js_sys::Date::new(&ms.into()).to_iso_string().as_string()
     } else if at.is_instance_of::<js_sys::Date>() {
         let d: &js_sys::Date = at.unchecked_ref();
-        if d.get_time().is_nan() { None } else { d.to_iso_string().as_string() }
+        if d.get_time().is_nan() {
+            None
+        } else {
+            d.to_iso_string().as_string()
+        }
     } else {
         at.as_string()
     };
@@ -106,7 +110,8 @@ async fn resolve_user(inner: &Inner, user: &JsValue, signal: Option<&AbortSignal
 fn user_record(u: &User) -> Map<String, Value> {
     let mut r = Map::new();
     r.insert("id".into(), json!(u.id));
-    let text = [("id_num", &u.id_num), ("first_name", &u.first_name), ("last_name", &u.last_name), ("card_num", &u.card_num), ("email", &u.email), ("phone", &u.phone), ("pin", &u.pin)];
+    let text =
+        [("id_num", &u.id_num), ("first_name", &u.first_name), ("last_name", &u.last_name), ("card_num", &u.card_num), ("email", &u.email), ("phone", &u.phone), ("pin", &u.pin)];
     for (k, v) in text {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             r.insert(k.into(), json!(v));
@@ -144,7 +149,12 @@ fn single_outcome(report: &BatchReport) -> Result<(), Error> {
         RecordStatus::NotSent => (report.stopped_by.as_ref().map_or(ErrorKind::Aborted, |s| kind_named(&s.kind)), "The update was not sent"),
     };
     let details = vec![crate::error::RecordError { index: Some(0), messages: r.messages.clone(), input_data: r.input_data.clone() }];
-    Err(Error { messages: r.messages.clone(), details, status: report.stopped_by.as_ref().and_then(|s| s.status), ..Error::new(kind, format!("{what}: {}", r.messages.join("; "))) })
+    Err(Error {
+        messages: r.messages.clone(),
+        details,
+        status: report.stopped_by.as_ref().and_then(|s| s.status),
+        ..Error::new(kind, format!("{what}: {}", r.messages.join("; ")))
+    })
 }
 
 fn kind_named(name: &str) -> ErrorKind {
@@ -195,7 +205,11 @@ impl UsersApi {
     /// Ends a user's access at `at` (default now) by setting `access_expires` (the
     /// reference's case process "Disable Access For a User"). Resolves to the updated user.
     #[wasm_bindgen(unchecked_return_type = "Promise<User>")]
-    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "UserRef")] user: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "DisableOptions")] options: Option<JsValue>) -> Promise {
+    pub fn disable(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UserRef")] user: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DisableOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let ctl = control_of(&options)?;
@@ -214,18 +228,26 @@ impl UsersApi {
     /// Compares a roster (user records, or the result of `parseUsersCsv`) with the live users
     /// and plans the writes that would make them match. Writes nothing.
     #[wasm_bindgen(unchecked_return_type = "Promise<SyncPlan>")]
-    pub fn plan(&self, #[wasm_bindgen(unchecked_param_type = "UserInput[] | { users: UserInput[]; rows?: number[] }")] roster: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "PlanOptions")] options: Option<JsValue>) -> Promise {
+    pub fn plan(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "UserInput[] | { users: UserInput[]; rows?: number[] }")] roster: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PlanOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let ctl = control_of(&options)?;
             let key = match options.as_ref().filter(|o| o.is_object()).and_then(|o| Reflect::get(o, &"key".into()).ok()).filter(|k| !k.is_undefined()) {
                 None => "id_num".to_string(),
-                Some(k) => k.as_string().filter(|k| k == "id_num" || k == "email").ok_or_else(|| Error::config("options.key must be \"id_num\" or \"email\" (the fields the API matches users by)"))?,
+                Some(k) => k
+                    .as_string()
+                    .filter(|k| k == "id_num" || k == "email")
+                    .ok_or_else(|| Error::config("options.key must be \"id_num\" or \"email\" (the fields the API matches users by)"))?,
             };
             let disable_missing = flag(&options, "disableMissing")?.unwrap_or(false);
             let (records, rows) = roster_records(&roster)?;
             let v = validate::validate_users(&records);
-            let mut problems: Vec<PlanProblem> = v.invalid.iter().map(|r| PlanProblem { index: r.index, row: None, messages: r.issues.iter().map(|i| i.message.clone()).collect() }).collect();
+            let mut problems: Vec<PlanProblem> =
+                v.invalid.iter().map(|r| PlanProblem { index: r.index, row: None, messages: r.issues.iter().map(|i| i.message.clone()).collect() }).collect();
             let mut valid = v.into_values().valid;
             let unresolved = resolve_level_names(&inner, &mut valid, ctl.signal.as_ref()).await?;
             valid.retain(|(i, _)| !unresolved.iter().any(|(u, _)| u == i));
@@ -243,7 +265,11 @@ impl UsersApi {
     /// plan's key). The report's indices run over the plan's creates, then updates, then
     /// disables.
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
-    pub fn apply(&self, #[wasm_bindgen(unchecked_param_type = "SyncPlan")] plan: JsValue, #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>) -> Promise {
+    pub fn apply(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SyncPlan")] plan: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>,
+    ) -> Promise {
         let inner = self.inner.clone();
         spawn(async move {
             let plan: SyncPlan = from_js(&plan, "plan")?;
@@ -291,7 +317,8 @@ impl EventsApi {
     fn make_tail(&self, options: Option<JsValue>) -> Result<JsValue, Error> {
         let get = |k: &str| options.as_ref().filter(|o| o.is_object()).and_then(|o| Reflect::get(o, &k.into()).ok()).filter(|v| !v.is_undefined() && !v.is_null());
         let after = get("after").map(|a| if a.as_f64() == Some(0.0) { Ok(0) } else { id_arg(&a, "options.after") }).transpose()?;
-        let interval_ms = get("intervalMs").map_or(Some(2000.0), |v| v.as_f64().filter(|n| *n >= 0.0)).ok_or_else(|| Error::config("options.intervalMs must be a number of milliseconds"))?;
+        let interval_ms =
+            get("intervalMs").map_or(Some(2000.0), |v| v.as_f64().filter(|n| *n >= 0.0)).ok_or_else(|| Error::config("options.intervalMs must be a number of milliseconds"))?;
         let on_gap = get("onGap").map(|f| f.dyn_into::<Function>().map_err(|_| Error::config("options.onGap must be a function"))).transpose()?;
         let tail = Rc::new(RefCell::new(Tail {
             inner: self.inner.clone(),

@@ -172,7 +172,8 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
             if absent.is_empty() {
                 // Every record is settled by reading back.
             } else if e.kind == ErrorKind::Aborted {
-                let why = format!("Unknown: the call was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
+                let why =
+                    format!("Unknown: the call was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
                 run.settle_all(indices, RecordStatus::Unknown, RecordReason::ReadBack, &why);
             } else if may_resend {
                 if let Some(stop) = Box::pin(send_call(inner, spec, &absent, ctl, run, false)).await {
@@ -241,9 +242,13 @@ async fn reconcile(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], cau
     let mut resend = Vec::new();
     for (i, record) in call {
         match read_back(record, &server, rb) {
-            ReadBack::Held => run.settle(*i, RecordStatus::Committed, Some(RecordReason::ReadBack), vec!["Committed: confirmed by reading back after the call went unanswered".into()], None),
+            ReadBack::Held => {
+                run.settle(*i, RecordStatus::Committed, Some(RecordReason::ReadBack), vec!["Committed: confirmed by reading back after the call went unanswered".into()], None)
+            }
             ReadBack::Absent => resend.push((*i, record.clone())),
-            ReadBack::Unclear => run.settle(*i, RecordStatus::Unknown, Some(RecordReason::ReadBack), vec![unknown("; reading back could not tell whether this record was applied")], None),
+            ReadBack::Unclear => {
+                run.settle(*i, RecordStatus::Unknown, Some(RecordReason::ReadBack), vec![unknown("; reading back could not tell whether this record was applied")], None)
+            }
         }
     }
     resend

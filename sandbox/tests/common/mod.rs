@@ -27,14 +27,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.text))
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -64,35 +60,16 @@ impl Server {
             .spawn()
             .expect("spawn lockt-sandbox");
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let base = line.trim().to_string();
-        assert!(
-            base.starts_with("http://127.0.0.1:") && base.ends_with("/api/v1"),
-            "first stdout line: {base:?}"
-        );
+        assert!(base.starts_with("http://127.0.0.1:") && base.ends_with("/api/v1"), "first stdout line: {base:?}");
         let root = base.trim_end_matches("/api/v1").to_string();
-        let agent = ureq::AgentBuilder::new()
-            .max_idle_connections(0)
-            .timeout(Duration::from_secs(30))
-            .build();
-        Server {
-            child,
-            base,
-            root,
-            agent,
-        }
+        let agent = ureq::AgentBuilder::new().max_idle_connections(0).timeout(Duration::from_secs(30)).build();
+        Server { child, base, root, agent }
     }
 
     /// Any request; `Err` is a transport error (e.g. the connection was closed).
-    pub fn raw(
-        &self,
-        method: &str,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&str>,
-    ) -> Result<Resp, String> {
+    pub fn raw(&self, method: &str, url: &str, headers: &[(&str, &str)], body: Option<&str>) -> Result<Resp, String> {
         let mut req = self.agent.request(method, url);
         for (k, v) in headers {
             req = req.set(k, v);
@@ -117,12 +94,7 @@ impl Server {
             .collect();
         let ctype = resp.header("content-type").unwrap_or("").to_string();
         let text = resp.into_string().map_err(|e| e.to_string())?;
-        Ok(Resp {
-            status,
-            ctype,
-            headers,
-            text,
-        })
+        Ok(Resp { status, ctype, headers, text })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -130,13 +102,7 @@ impl Server {
     }
 
     pub fn get(&self, path: &str) -> Resp {
-        self.raw(
-            "GET",
-            &self.url(path),
-            &[("apiuser", USER), ("apikey", KEY)],
-            None,
-        )
-        .unwrap()
+        self.raw("GET", &self.url(path), &[("apiuser", USER), ("apikey", KEY)], None).unwrap()
     }
 
     /// GET and return the `data` array.
@@ -147,17 +113,7 @@ impl Server {
     }
 
     pub fn send(&self, method: &str, path: &str, body: &str) -> Resp {
-        self.raw(
-            method,
-            &self.url(path),
-            &[
-                ("apiuser", USER),
-                ("apikey", KEY),
-                ("content-type", "application/json"),
-            ],
-            Some(body),
-        )
-        .unwrap()
+        self.raw(method, &self.url(path), &[("apiuser", USER), ("apikey", KEY), ("content-type", "application/json")], Some(body)).unwrap()
     }
 
     pub fn post(&self, path: &str, body: &Value) -> Resp {
@@ -167,13 +123,7 @@ impl Server {
     pub fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Resp {
         let url = format!("{}/__admin/{}", self.root, path);
         let b = body.map(|b| b.to_string());
-        self.raw(
-            method,
-            &url,
-            &[("content-type", "application/json")],
-            b.as_deref(),
-        )
-        .unwrap()
+        self.raw(method, &url, &[("content-type", "application/json")], b.as_deref()).unwrap()
     }
 }
 
@@ -186,10 +136,7 @@ impl Drop for Server {
 
 /// Finds the record with this id in a list.
 pub fn by_id(list: &[Value], id: i64) -> Value {
-    list.iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no record {id}"))
-        .clone()
+    list.iter().find(|r| r["id"] == id).unwrap_or_else(|| panic!("no record {id}")).clone()
 }
 
 /// Every key of `expected` has the same value in `actual`.
@@ -201,10 +148,5 @@ pub fn assert_subset(actual: &Value, expected: &Value) {
 
 pub fn summary(r: &Resp) -> (u64, u64, u64, u64) {
     let d = &r.json()["data"];
-    (
-        d["submitted"].as_u64().unwrap(),
-        d["inserted"].as_u64().unwrap(),
-        d["updated"].as_u64().unwrap(),
-        d["errors"].as_u64().unwrap(),
-    )
+    (d["submitted"].as_u64().unwrap(), d["inserted"].as_u64().unwrap(), d["updated"].as_u64().unwrap(), d["errors"].as_u64().unwrap())
 }
