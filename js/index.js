@@ -20,7 +20,7 @@ testHooks.registerErrorClass = guarded.registerErrorClass;
 // The offline validators walk the records in JS (js/validators.js); the rules are the core's.
 const surface = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 // The public classes and functions: arguments checked, panics in the core as LocktErrors.
-export const { LocktClient, UsersApi, CredentialsApi, EventsApi, DoorsApi, FobsApi, SchedulesApi, AccessLevelsApi, version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } = surface;
+export const { LocktClient, UsersApi, CredentialsApi, EventsApi, DoorsApi, FobsApi, SchedulesApi, AccessLevelsApi, version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = surface;
 
 /** Standard Schema objects over the SDK's validators (usable once `init()` has resolved). */
 export const { userSchema, fobSchema, doorSchema } = makeSchemas(surface);

@@ -21,7 +21,7 @@ const surface = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError)
 
 export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 // The public classes and functions: arguments checked, panics in the core as LocktErrors.
-export const { LocktClient, UsersApi, CredentialsApi, EventsApi, DoorsApi, FobsApi, SchedulesApi, AccessLevelsApi, version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } = surface;
+export const { LocktClient, UsersApi, CredentialsApi, EventsApi, DoorsApi, FobsApi, SchedulesApi, AccessLevelsApi, version, validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = surface;
 
 /** Standard Schema objects over the SDK's validators. */
 export const { userSchema, fobSchema, doorSchema } = makeSchemas(surface);

@@ -68,6 +68,7 @@ const FUNCTIONS = {
   validateDoors: [["doors", "records"]],
   planBatches: [["records", "records"], ["size", "size"]],
   parseUsersCsv: [["text", "string"], ["options", "options"]],
+  validateUsersCsv: [["text", "string"], ["options", "options"]],
 };
 
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");

@@ -13,8 +13,8 @@ const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
 // Arguments checked and stacks at the caller, as in the main entry (surface.js).
-const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
-const validators = { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv };
+const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+const validators = { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv };
 const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 
 /** Already loaded in Node; kept so that the same code runs everywhere. */

@@ -1,5 +1,5 @@
 // Types of `require("lockt-secureaccess/validate")` (validate-node.cjs).
-export { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } from "./validate/node/lockt_secureaccess.js";
+export { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } from "./validate/node/lockt_secureaccess.js";
 export type * from "./validate/node/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.cjs";
 export type { LocktErrorKind, LocktErrorInit } from "./lockt-error.cjs";

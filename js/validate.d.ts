@@ -1,5 +1,5 @@
 // Types of `lockt-secureaccess/validate` (validate.js in browsers and bundlers, validate-node.mjs in Node).
-export { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv } from "./validate/web/lockt_secureaccess.js";
+export { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } from "./validate/web/lockt_secureaccess.js";
 export type * from "./validate/web/lockt_secureaccess.js";
 export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 export type { LocktErrorKind, LocktErrorInit } from "./lockt-error.js";

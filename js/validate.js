@@ -16,7 +16,7 @@ const guarded = guard.guardExports(Object.keys(core));
 // Arguments checked and stacks at the caller, as in the main entry (js/surface.js).
 const validators = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
-export const { parseUsersCsv } = validators;
+export const { parseUsersCsv, validateUsersCsv } = validators;
 /** The offline validators (validators.js walks the records; the rules are the core's). */
 export const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches } = validators;
 /** Standard Schema objects over the validators (usable once `init()` has resolved). */

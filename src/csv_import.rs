@@ -11,10 +11,12 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use tsify::Tsify;
 
-use crate::validate::{shown, USER_FIELDS};
+use crate::validate::input::push_uint;
+use crate::validate::tape::{self, push_json_string};
+use crate::validate::{shown, Users, USER_FIELDS};
 
 /// Users read from a CSV text, with their row numbers and any problems with the text.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Tsify)]
@@ -57,28 +59,82 @@ pub enum CsvIssueCode {
     Malformed,
 }
 
+impl CsvIssueCode {
+    /// The code's name on the wire (`unknown_column`), as serde writes it.
+    fn as_str(self) -> &'static str {
+        match self {
+            CsvIssueCode::UnknownColumn => "unknown_column",
+            CsvIssueCode::DuplicateColumn => "duplicate_column",
+            CsvIssueCode::MissingNameColumn => "missing_name_column",
+            CsvIssueCode::RaggedRow => "ragged_row",
+            CsvIssueCode::Malformed => "malformed",
+        }
+    }
+}
+
+/// Users read from a CSV text onto the field tape (`validate::tape`): the form both the
+/// JSON of `parseUsersCsv` and the validators read, with no intermediate JSON values.
+pub(crate) struct CsvTape {
+    /// The trimmed cells, back to back.
+    pub(crate) text: String,
+    /// The tape's pieces: one record per user, its cells as text in `USER_FIELDS` slots.
+    pub(crate) pieces: Vec<u32>,
+    /// The spreadsheet row number of each user (header is row 1).
+    pub(crate) rows: Vec<usize>,
+    /// Problems with the header or the rows, in row order.
+    pub(crate) issues: Vec<CsvIssue>,
+}
+
 /// Reads users from `text`; `columns` maps header names to field names (unmapped headers
 /// keep their default meaning; a mapping to `""` ignores the column without an issue).
 pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImport {
+    let read = read_users_csv(text, columns);
+    let users = tape::inputs_json(&read.text, &read.pieces, USER_FIELDS).and_then(|json| serde_json::from_str(&json).map_err(|_| tape::TapeError));
+    CsvImport { users: users.unwrap_or_default(), rows: read.rows, issues: read.issues }
+}
+
+/// `parseUsersCsv`'s answer as JSON text: `{ users, rows, issues }`.
+pub(crate) fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+    let read = read_users_csv(text, columns);
+    let mut out = String::from("{\"users\":");
+    out.push_str(&tape::inputs_json(&read.text, &read.pieces, USER_FIELDS)?);
+    read.push_rows_and_issues(&mut out);
+    Ok(out)
+}
+
+/// `validateUsersCsv`'s answer as JSON text: the validation report of the users read from
+/// `text` (the valid ones in the wire form, the invalid ones as read) plus `rows` and `issues`.
+pub(crate) fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+    let read = read_users_csv(text, columns);
+    let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces)?;
+    out.pop(); // the report's closing brace
+    read.push_rows_and_issues(&mut out);
+    Ok(out)
+}
+
+/// Reads the CSV `text` onto the field tape.
+pub(crate) fn read_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvTape {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut out = CsvImport::default();
-    let mut header: Option<Vec<Option<&'static str>>> = None;
+    let mut out = CsvTape { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4), rows: Vec::new(), issues: Vec::new() };
+    let mut header: Option<Vec<Option<usize>>> = None;
     let mut rows = Rows { text: text.as_bytes(), at: 0, line: 1, breaks_in_cells: 0 };
-    for result in reader.records() {
-        let record = match result {
-            Ok(record) => record,
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 let row = e.position().map_or(0, |p| rows.row_at(p.byte()));
                 out.issue(row, "", CsvIssueCode::Malformed, format!("Could not read CSV: {e}"));
                 continue;
             }
-        };
+        }
         let row = record.position().map_or(0, |p| rows.row_at(p.byte()));
-        rows.breaks_in_cells += record.iter().map(|cell| cell.matches('\n').count()).sum::<usize>();
+        rows.breaks_in_cells += record.iter().map(|cell| cell.bytes().filter(|b| *b == b'\n').count()).sum::<usize>();
         match &header {
             None => header = Some(out.read_header(row, &record, columns)),
-            Some(fields) => out.read_row(row, &record, fields),
+            Some(slots) => out.read_row(row, &record, slots),
         }
     }
     if header.is_none() {
@@ -87,43 +143,44 @@ pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImp
     out
 }
 
-impl CsvImport {
+impl CsvTape {
     /// Records an issue.
     fn issue(&mut self, row: usize, field: &str, code: CsvIssueCode, message: String) {
         self.issues.push(CsvIssue { row, field: field.to_owned(), code, message });
     }
 
-    /// The field of each column, reporting unknown and repeated columns.
-    fn read_header(&mut self, row: usize, header: &csv::StringRecord, columns: &BTreeMap<String, String>) -> Vec<Option<&'static str>> {
-        let mut fields: Vec<Option<&'static str>> = Vec::new();
+    /// The user field slot of each column, reporting unknown and repeated columns.
+    fn read_header(&mut self, row: usize, header: &csv::StringRecord, columns: &BTreeMap<String, String>) -> Vec<Option<usize>> {
+        let mut slots: Vec<Option<usize>> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
-            let field = self.column_field(row, i, name, columns);
-            if field.is_some() && fields.contains(&field) {
-                let message = format!("Column {} repeats field {}; ignored", shown(name), field.unwrap_or_default());
+            let slot = self.column_slot(row, i, name, columns);
+            if slot.is_some() && slots.contains(&slot) {
+                let field = slot.map_or("", |s| USER_FIELDS[s]);
+                let message = format!("Column {} repeats field {field}; ignored", shown(name));
                 self.issue(row, &shown(name), CsvIssueCode::DuplicateColumn, message);
-                fields.push(None);
+                slots.push(None);
             } else {
-                fields.push(field);
+                slots.push(slot);
             }
         }
-        if !["first_name", "last_name", "id_num"].iter().any(|f| fields.contains(&Some(*f))) {
+        if !["first_name", "last_name", "id_num"].iter().any(|f| slots.iter().flatten().any(|s| USER_FIELDS[*s] == *f)) {
             let message = "No first_name, last_name or id_num column".to_owned();
             self.issue(row, "", CsvIssueCode::MissingNameColumn, message);
         }
-        fields
+        slots
     }
 
-    /// The field column `i` (headed `name`) holds, if any.
-    fn column_field(&mut self, row: usize, i: usize, name: &str, columns: &BTreeMap<String, String>) -> Option<&'static str> {
+    /// The slot of the field column `i` (headed `name`) holds, if any.
+    fn column_slot(&mut self, row: usize, i: usize, name: &str, columns: &BTreeMap<String, String>) -> Option<usize> {
         let mapped = columns.iter().find(|(from, _)| from.trim().eq_ignore_ascii_case(name)).map(|(_, to)| to.trim());
         let target = match mapped {
             Some("") => return None,
             Some(to) => to,
             None => name,
         };
-        let field = known_field(target);
-        if field.is_none() {
+        let slot = USER_FIELDS.iter().position(|f| f.eq_ignore_ascii_case(target));
+        if slot.is_none() {
             let message = match (mapped, name.is_empty()) {
                 (Some(to), _) => format!("Column {} maps to unknown field {}; ignored", shown(name), shown(to)),
                 (None, true) => format!("Column {} has no header; ignored", i + 1),
@@ -131,48 +188,104 @@ impl CsvImport {
             };
             self.issue(row, &shown(name), CsvIssueCode::UnknownColumn, message);
         }
-        field
+        slot
     }
 
     /// Adds the user of one data row, unless the row is blank.
-    fn read_row(&mut self, row: usize, record: &csv::StringRecord, fields: &[Option<&'static str>]) {
-        let extra_values = record.iter().skip(fields.len()).any(|cell| !cell.trim().is_empty());
-        if record.len() < fields.len() || extra_values {
-            let message = format!("Row has {} cells, the header has {}", record.len(), fields.len());
+    fn read_row(&mut self, row: usize, record: &csv::StringRecord, slots: &[Option<usize>]) {
+        let extra_values = record.iter().skip(slots.len()).any(|cell| !cell.trim().is_empty());
+        if record.len() < slots.len() || extra_values {
+            let message = format!("Row has {} cells, the header has {}", record.len(), slots.len());
             self.issue(row, "", CsvIssueCode::RaggedRow, message);
         }
-        let mut user = Map::new();
-        for (cell, field) in record.iter().zip(fields) {
+        let (start, text_start) = (self.pieces.len(), self.text.len());
+        self.piece(tape::RECORD, 0, 0);
+        let mut count = 0;
+        for (cell, slot) in record.iter().zip(slots) {
             let cell = cell.trim();
-            if let (Some(field), false) = (field, cell.is_empty()) {
-                let value = if *field == "accesslevels" { access_levels(cell) } else { Value::from(cell) };
-                user.insert((*field).to_owned(), value);
+            if let (Some(slot), false) = (*slot, cell.is_empty()) {
+                count += 1;
+                if USER_FIELDS[slot] == "accesslevels" {
+                    self.access_levels(slot, cell);
+                } else {
+                    self.text(tape::TEXT, slot, cell);
+                }
             }
         }
-        if !user.is_empty() {
-            self.users.push(Value::Object(user));
+        if count == 0 {
+            self.pieces.truncate(start);
+            self.text.truncate(text_start);
+        } else {
+            self.pieces[start + 1] = count;
             self.rows.push(row);
         }
     }
-}
 
-/// The user field named `name` (any case), if it is one.
-fn known_field(name: &str) -> Option<&'static str> {
-    USER_FIELDS.iter().copied().find(|f| f.eq_ignore_ascii_case(name))
-}
+    fn piece(&mut self, tag: u32, slot: usize, len: usize) {
+        self.pieces.extend([tag | (slot as u32) << 8, len as u32]);
+    }
 
-/// `ids;or;names` as `[{id}, {name}]`; digit parts that overflow an id stay text for the
-/// validator to reject.
-fn access_levels(cell: &str) -> Value {
-    let levels = cell.split(';').map(str::trim).filter(|part| !part.is_empty()).map(|part| {
-        let digits = part.bytes().all(|b| b.is_ascii_digit());
-        match (digits, part.parse::<u64>()) {
-            (true, Ok(id)) => json!({ "id": id }),
-            (true, Err(_)) => json!({ "id": part }),
-            (false, _) => json!({ "name": part }),
+    fn text(&mut self, tag: u32, slot: usize, text: &str) {
+        self.text.push_str(text);
+        self.piece(tag, slot, text.len());
+    }
+
+    /// `ids;or;names` as `[{id}, {name}]`; digit parts that overflow an id stay text for the
+    /// validator to reject.
+    fn access_levels(&mut self, slot: usize, cell: &str) {
+        let start = self.pieces.len();
+        self.piece(tape::LEVELS, slot, 0);
+        let mut count = 0;
+        for part in cell.split(';').map(str::trim).filter(|part| !part.is_empty()) {
+            count += 1;
+            self.piece(tape::LEVEL, 0, 1);
+            let digits = part.bytes().all(|b| b.is_ascii_digit());
+            match (digits, part.parse::<u64>()) {
+                (true, Ok(_)) => {
+                    self.piece(tape::LEVEL_ID, 0, 0);
+                    // The number as JS writes it: no leading zeros.
+                    let trimmed = part.trim_start_matches('0');
+                    self.text(tape::NUMBER, 0, if trimmed.is_empty() { "0" } else { trimmed });
+                }
+                (true, Err(_)) => {
+                    self.piece(tape::LEVEL_ID, 0, 0);
+                    self.text(tape::TEXT, 0, part);
+                }
+                (false, _) => {
+                    self.piece(tape::LEVEL_NAME, 0, 0);
+                    self.text(tape::TEXT, 0, part);
+                }
+            }
         }
-    });
-    Value::Array(levels.collect())
+        self.pieces[start + 1] = count;
+    }
+
+    /// `,"rows":[...],"issues":[...]}`.
+    fn push_rows_and_issues(&self, out: &mut String) {
+        out.push_str(",\"rows\":[");
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_uint(out, *row as u64);
+        }
+        out.push_str("],\"issues\":[");
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"row\":");
+            push_uint(out, issue.row as u64);
+            out.push_str(",\"field\":");
+            push_json_string(out, &issue.field);
+            out.push_str(",\"code\":\"");
+            out.push_str(issue.code.as_str());
+            out.push_str("\",\"message\":");
+            push_json_string(out, &issue.message);
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
 }
 
 /// Spreadsheet row numbers from the byte offsets the CSV reader reports.
@@ -215,6 +328,7 @@ fn line_ends(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::validate::validate_users;
+    use serde_json::json;
 
     fn parse(text: &str) -> CsvImport {
         parse_users_csv(text, &BTreeMap::new())
@@ -348,5 +462,32 @@ mod tests {
         let import = parse("first_name,last_name\n\"Toby,Peters\nDana,Wilson\n");
         assert_eq!(import.users.len(), 1);
         assert_eq!(import.rows, [2]);
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    /// Times the CSV path's steps natively, for profiling (`perf record` works on the test
+    /// binary): `LOCKT_CSV=/tmp/users.csv cargo test --release --lib csv_timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn csv_timing() {
+        let Ok(path) = std::env::var("LOCKT_CSV") else { return };
+        let text = std::fs::read_to_string(path).unwrap();
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            let read = super::read_users_csv(&text, &Default::default());
+            let read_at = start.elapsed();
+            let report = super::tape::validate_to_json::<super::Users>(&read.text, &read.pieces).unwrap();
+            let validated_at = start.elapsed();
+            let inputs = super::tape::inputs_json(&read.text, &read.pieces, super::USER_FIELDS).unwrap();
+            println!(
+                "read {read_at:?}; validate_to_json {:?} ({} bytes); inputs_json {:?} ({} bytes)",
+                validated_at - read_at,
+                report.len(),
+                start.elapsed() - validated_at,
+                inputs.len()
+            );
+        }
     }
 }

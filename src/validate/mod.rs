@@ -31,12 +31,9 @@ mod email;
 mod fields;
 pub(crate) mod input;
 mod records;
+mod seen;
 pub mod tape;
 mod wire;
-
-use std::borrow::Cow;
-use std::collections::hash_map::{Entry, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -160,7 +157,7 @@ pub struct Validation<W> {
 /// not repeat within one input.
 pub(crate) trait Kind {
     /// The wire form, borrowing the caller's text where it is kept as given.
-    type Wire<'a>;
+    type Wire<'a>: Serialize;
     /// The known fields, in order.
     const FIELDS: &'static [&'static str];
     /// The per-record rules, producing the wire form.
@@ -280,9 +277,7 @@ impl<W> Checked<'_, W> {
 /// Checks the records of one input in order: each on its own, then for repeats of the
 /// values seen in the records before it. The values seen are borrowed from the input.
 pub(crate) struct Checker<'a, K: Kind> {
-    /// By (the field's address, the comparison key): each field's keys come from one literal
-    /// in `records`, so its address names the field without hashing its name.
-    first_seen: HashMap<(usize, Cow<'a, str>), usize, BuildHasherDefault<FxHasher>>,
+    seen: seen::Seen<'a>,
     keys: Vec<UniqueKey<'a>>,
     kind: std::marker::PhantomData<K>,
 }
@@ -290,9 +285,8 @@ pub(crate) struct Checker<'a, K: Kind> {
 impl<'a, K: Kind> Checker<'a, K> {
     /// A checker for `count` records.
     pub(crate) fn new(count: usize) -> Self {
-        // Up to three keys a record; sized once so that it never rehashes.
-        let first_seen = HashMap::with_capacity_and_hasher(count.saturating_mul(3), BuildHasherDefault::default());
-        Checker { first_seen, keys: Vec::new(), kind: std::marker::PhantomData }
+        // Up to three keys a record; sized once so that it never grows.
+        Checker { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new(), kind: std::marker::PhantomData }
     }
 
     /// The verdict on record `index`.
@@ -301,56 +295,15 @@ impl<'a, K: Kind> Checker<'a, K> {
         let wire = K::check(&mut fields);
         K::keys(&wire, &mut self.keys);
         for (field, key, given) in self.keys.drain(..) {
-            match self.first_seen.entry((field.as_ptr() as usize, key)) {
-                Entry::Occupied(first) => {
-                    let message = format!("Duplicate {field} {}: also in record {}", shown(&given), first.get());
-                    fields.push(field, IssueCode::Duplicate, message);
-                }
-                Entry::Vacant(slot) => {
-                    slot.insert(index);
-                }
+            if let Some(first) = self.seen.first_or_insert(field, key, index) {
+                let message = format!("Duplicate {field} {}: also in record {first}", shown(&given));
+                fields.push(field, IssueCode::Duplicate, message);
             }
         }
         let patches = fields.take_patches();
         let (issues, warnings) = fields.finish();
         let warnings = warnings.into_iter().map(|w| Warning { index, field: w.field, code: w.code, message: w.message }).collect();
         Checked { wire: if issues.is_empty() { Ok(wire) } else { Err(issues) }, warnings, patches }
-    }
-}
-
-/// The Fx hash (rustc's) with a final mix (murmur3's): several times faster than SipHash for
-/// the short keys of the duplicate check. Not DoS-resistant, which does not matter for the
-/// caller's own input.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for word in &mut words {
-            let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.0 = (self.0.rotate_left(5) ^ n as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        // Fx alone leaves the low bits (the table's bucket) blind to the high input bytes.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-        h ^ (h >> 33)
     }
 }
 

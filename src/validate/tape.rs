@@ -187,58 +187,76 @@ pub enum PatchKind {
     Levels = 3,
 }
 
-/// Validates the records on the tape with `K`'s rules.
-pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, TapeError> {
+/// Runs `K`'s rules over every record on the tape, in order: `each` gets the record's index,
+/// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
+/// not an object) and the verdict. Returns the warnings, as JSON items each with a leading comma.
+fn check_all<'a, K: Kind>(
+    text: &'a str,
+    pieces: &'a [u32],
+    mut each: impl FnMut(usize, bool, Option<&RecordView<'a>>, super::Checked<'a, K::Wire<'a>>),
+) -> Result<String, TapeError> {
     let levels_slot = K::FIELDS.iter().position(|f| *f == "accesslevels");
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
-    let mut answer = Answer { words: Vec::with_capacity(pieces.len() / 4), ..Answer::default() };
-    let mut patch_text = PatchText::default();
-    let (mut invalid, mut warnings) = (String::new(), String::new());
+    let mut warnings = String::new();
     let mut checker = Checker::<K>::new(pieces.len() / 16);
     let mut index = 0;
     let mut view = RecordView::default();
     while !reader.done() {
         let (tag, _, count) = reader.piece()?;
-        let (checked, pristine) = match tag {
+        let checked = match tag {
             RECORD => {
                 let pristine = reader.record(&mut view, K::FIELDS.len(), levels_slot, count)?;
-                (checker.check(index, &view), pristine)
+                Some((checker.check(index, &view), pristine))
             }
-            NOT_OBJECT => (super::Checked::not_an_object(), false),
+            NOT_OBJECT => None,
             _ => return Err(TapeError),
+        };
+        let (checked, pristine, read) = match checked {
+            Some((checked, pristine)) => (checked, pristine, Some(&view)),
+            None => (super::Checked::not_an_object(), false, None),
         };
         for w in &checked.warnings {
             write_warning(&mut warnings, w);
         }
-        match checked.wire {
-            Ok(_) if pristine && checked.patches.is_empty() => answer.words.push(VALID),
-            Ok(_) => {
-                let mut patches = checked.patches;
-                super::input::sort_small_by_key(&mut patches, |p| p.0);
-                answer.words.push(PATCHED);
-                answer.words.push(patches.len() as u32);
-                for (slot, patch) in &patches {
-                    answer.words.push(*slot as u32);
-                    let (kind, a, b) = match patch {
-                        Patch::Drop => (PatchKind::Drop, 0, 0),
-                        Patch::Text(t) => (PatchKind::Text, patch_text.offset, patch_text.push(t)),
-                        Patch::Number(n) => (PatchKind::Number, *n as u32, (*n >> 32) as u32),
-                        Patch::Levels(levels) => {
-                            let mut json = String::new();
-                            push_levels(&mut json, levels);
-                            (PatchKind::Levels, patch_text.offset, patch_text.push(&json))
-                        }
-                    };
-                    answer.words.extend([kind as u32, a, b]);
-                }
-            }
-            Err(issues) => {
-                answer.words.push(INVALID);
-                write_invalid(&mut invalid, index, &issues);
-            }
-        }
+        each(index, pristine, read, checked);
         index += 1;
     }
+    Ok(warnings)
+}
+
+/// Validates the records on the tape with `K`'s rules; the answer is about the exceptions.
+pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, TapeError> {
+    let mut answer = Answer { words: Vec::with_capacity(pieces.len() / 4), ..Answer::default() };
+    let mut patch_text = PatchText::default();
+    let mut invalid = String::new();
+    let words = &mut answer.words;
+    let warnings = check_all::<K>(text, pieces, |index, pristine, _, checked| match checked.wire {
+        Ok(_) if pristine && checked.patches.is_empty() => words.push(VALID),
+        Ok(_) => {
+            let mut patches = checked.patches;
+            super::input::sort_small_by_key(&mut patches, |p| p.0);
+            words.push(PATCHED);
+            words.push(patches.len() as u32);
+            for (slot, patch) in &patches {
+                words.push(*slot as u32);
+                let (kind, a, b) = match patch {
+                    Patch::Drop => (PatchKind::Drop, 0, 0),
+                    Patch::Text(t) => (PatchKind::Text, patch_text.offset, patch_text.push(t)),
+                    Patch::Number(n) => (PatchKind::Number, *n as u32, (*n >> 32) as u32),
+                    Patch::Levels(levels) => {
+                        let mut json = String::new();
+                        push_levels(&mut json, levels);
+                        (PatchKind::Levels, patch_text.offset, patch_text.push(&json))
+                    }
+                };
+                words.extend([kind as u32, a, b]);
+            }
+        }
+        Err(issues) => {
+            words.push(INVALID);
+            write_invalid(&mut invalid, index, &issues);
+        }
+    })?;
     answer.summary.push_str("{\"i\":[");
     // Each item was written with a leading comma.
     answer.summary.push_str(invalid.strip_prefix(',').unwrap_or(&invalid));
@@ -247,6 +265,133 @@ pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, Ta
     answer.summary.push_str("]}");
     answer.text = patch_text.text;
     Ok(answer)
+}
+
+/// Validates the records on the tape with `K`'s rules into a whole report as JSON text:
+/// `{ valid, validIndices, invalid: [{ index, input, issues }], warnings }`, the valid records
+/// in the wire form and the invalid ones as read ([`push_input`]). For records that exist
+/// only on the tape (read from CSV), where there is no caller's object to keep.
+pub(crate) fn validate_to_json<K: Kind>(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
+    // The valid records are most of the report: written in place, the rest appended.
+    let mut out = Vec::with_capacity(text.len() * 2 + 64);
+    out.extend_from_slice(b"{\"valid\":[");
+    let (mut indices, mut invalid) = (String::new(), String::new());
+    let warnings = check_all::<K>(text, pieces, |index, _, read, checked| match checked.wire {
+        Ok(wire) => {
+            if !indices.is_empty() {
+                out.push(b',');
+            }
+            // Writing into a Vec cannot fail, and the wire types serialise without errors.
+            let _ = serde_json::to_writer(&mut out, &wire);
+            indices.push(',');
+            push_uint(&mut indices, index as u64);
+        }
+        Err(issues) => {
+            invalid.push_str(",{\"index\":");
+            push_uint(&mut invalid, index as u64);
+            invalid.push_str(",\"input\":");
+            match read {
+                Some(view) => push_input(&mut invalid, view, K::FIELDS),
+                None => invalid.push_str("null"),
+            }
+            invalid.push_str(",\"issues\":");
+            push_issues(&mut invalid, &issues);
+            invalid.push('}');
+        }
+    })?;
+    for (name, items) in [("validIndices", indices), ("invalid", invalid), ("warnings", warnings)] {
+        out.extend_from_slice(b"],\"");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":[");
+        // Each item was written with a leading comma.
+        out.extend_from_slice(items.strip_prefix(',').unwrap_or(&items).as_bytes());
+    }
+    out.extend_from_slice(b"]}");
+    String::from_utf8(out).map_err(|_| TapeError)
+}
+
+/// The records on the tape as JSON objects, as read (see [`push_input`]).
+pub(crate) fn inputs_json(text: &str, pieces: &[u32], fields: &[&str]) -> Result<String, TapeError> {
+    let levels_slot = fields.iter().position(|f| *f == "accesslevels");
+    let mut reader = Reader { text, at: 0, pieces, next: 0 };
+    let mut view = RecordView::default();
+    let mut out = String::with_capacity(text.len() * 2);
+    out.push('[');
+    while !reader.done() {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        match reader.piece()? {
+            (RECORD, _, count) => {
+                reader.record(&mut view, fields.len(), levels_slot, count)?;
+                push_input(&mut out, &view, fields);
+            }
+            (NOT_OBJECT, _, _) => out.push_str("null"),
+            _ => return Err(TapeError),
+        }
+    }
+    out.push(']');
+    Ok(out)
+}
+
+/// A record as read, as a JSON object: its known fields in field order and its access levels.
+/// The tape does not carry the values of unknown keys or of nested objects, so those are left
+/// out; the CSV import, the one source that needs this, has neither.
+fn push_input(out: &mut String, view: &RecordView, fields: &[&str]) {
+    out.push('{');
+    let mut first = true;
+    let mut key = |out: &mut String, name: &str| {
+        if !std::mem::take(&mut first) {
+            out.push(',');
+        }
+        push_json_string(out, name);
+        out.push(':');
+    };
+    for (slot, value) in view.values.iter().enumerate() {
+        if matches!(value, Input::Absent | Input::Opaque(_)) {
+            continue;
+        }
+        key(out, fields.get(slot).copied().unwrap_or_default());
+        push_value(out, value);
+    }
+    if let Levels::List(entries) = &view.levels {
+        key(out, "accesslevels");
+        out.push('[');
+        for (i, entry) in entries.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            match entry {
+                LevelEntry::Object { id, name, .. } => {
+                    out.push('{');
+                    let mut sep = "";
+                    for (k, v) in [("id", id), ("name", name)] {
+                        if !matches!(v, Input::Absent | Input::Opaque(_)) {
+                            out.push_str(sep);
+                            push_json_string(out, k);
+                            out.push(':');
+                            push_value(out, v);
+                            sep = ",";
+                        }
+                    }
+                    out.push('}');
+                }
+                LevelEntry::Value(v) => push_value(out, v),
+            }
+        }
+        out.push(']');
+    }
+    out.push('}');
+}
+
+/// A plain value as JSON (`null` for what has no plain form).
+fn push_value(out: &mut String, value: &Input) {
+    match value {
+        Input::Text(t) => push_json_string(out, t),
+        Input::Number(n) => out.push_str(n),
+        Input::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Input::Absent | Input::Opaque(_) => out.push_str("null"),
+    }
 }
 
 /// The patches' text, with offsets counted in UTF-16 units as JS strings count them.
@@ -281,14 +426,8 @@ pub(crate) fn user_form(text: &str, pieces: &[u32]) -> Result<String, TapeError>
         NOT_OBJECT => vec![super::not_an_object()],
         _ => return Err(TapeError),
     };
-    let mut out = String::from("[");
-    for (i, issue) in issues.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        push_issue(&mut out, &issue.field, issue.code, &issue.message, None);
-    }
-    out.push(']');
+    let mut out = String::new();
+    push_issues(&mut out, &issues);
     Ok(out)
 }
 
@@ -317,14 +456,21 @@ fn push_levels(out: &mut String, levels: &[AccessLevelInput]) {
 fn write_invalid(out: &mut String, index: usize, issues: &[Issue]) {
     out.push_str(",[");
     push_uint(out, index as u64);
-    out.push_str(",[");
+    out.push(',');
+    push_issues(out, issues);
+    out.push(']');
+}
+
+/// `[issue,...]`.
+fn push_issues(out: &mut String, issues: &[Issue]) {
+    out.push('[');
     for (i, issue) in issues.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         push_issue(out, &issue.field, issue.code, &issue.message, None);
     }
-    out.push_str("]]");
+    out.push(']');
 }
 
 /// `,{index,field,code,message}`.
@@ -352,7 +498,7 @@ fn push_issue(out: &mut String, field: &str, code: IssueCode, message: &str, ind
 use super::input::push_uint;
 
 /// `s` as a JSON string.
-fn push_json_string(out: &mut String, s: &str) {
+pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {

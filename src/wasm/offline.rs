@@ -6,8 +6,7 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use super::js_result;
-use crate::csv_import::{self, CsvImport};
+use crate::csv_import;
 use crate::error::{Error, ErrorKind};
 use crate::validate::{self, tape, InvalidRecord, Kind, Warning};
 
@@ -172,19 +171,50 @@ export interface ParseUsersCsvOptions {
  * wrong shape.
  */
 export function parseUsersCsv(text: string, options?: ParseUsersCsvOptions): CsvImport;
+/** The report of `validateUsersCsv`: a validation report over the users read, plus the import's rows and issues. */
+export interface CsvValidationReport extends ValidationReport<WireUser> {
+  /** The spreadsheet row number of each user read (header is row 1): `rows[index]` for `validIndices` and `invalid[i].index`. */
+  rows: number[];
+  /** Problems with the CSV text itself, in row order. */
+  issues: CsvIssue[];
+}
+/**
+ * `parseUsersCsv` and `validateUsers` in one pass, without building the user objects that
+ * `validateUsers` would only read: the valid users come back in the wire form, ready for
+ * `users.save`; each invalid one as `parseUsersCsv` would have read it (`input`).
+ *
+ * ```js
+ * const { valid, invalid, rows } = validateUsersCsv(text);
+ * for (const bad of invalid) console.log(`row ${rows[bad.index]}:`, bad.issues);
+ * ```
+ */
+export function validateUsersCsv(text: string, options?: ParseUsersCsvOptions): CsvValidationReport;
 "#;
 
 /// `parseUsersCsv(text, options?)`: CSV text to user inputs (TSDoc in `TS_PARSE_USERS_CSV`).
 #[wasm_bindgen(js_name = parseUsersCsv, skip_typescript)]
 pub fn parse_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    from_csv(text, options, csv_import::parse_users_csv_json)
+}
+
+/// `validateUsersCsv(text, options?)`: CSV text to a validation report (TSDoc in
+/// `TS_PARSE_USERS_CSV`).
+#[wasm_bindgen(js_name = validateUsersCsv, skip_typescript)]
+pub fn validate_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
+    from_csv(text, options, csv_import::validate_users_csv_json)
+}
+
+/// Reads the arguments of the CSV functions, runs `answer` and parses its JSON into JS.
+fn from_csv(text: JsValue, options: Option<JsValue>, answer: fn(&str, &BTreeMap<String, String>) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
         return Err(super::to_js_error(&Error::config("text must be a string (the CSV file's contents)")));
     };
     let columns = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
-        None => Ok(BTreeMap::new()),
-        Some(o) => csv_columns(&o),
+        None => BTreeMap::new(),
+        Some(o) => csv_columns(&o).map_err(|e| super::to_js_error(&e))?,
     };
-    js_result(columns.map(|columns| -> CsvImport { csv_import::parse_users_csv(&text, &columns) }))
+    let json = answer(&text, &columns).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the CSV import could not be read back (a defect; please report it)")))?;
+    js_sys::JSON::parse(&json).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "could not hand a result to JS")))
 }
 
 /// `options.columns` of `parseUsersCsv`: header -> field name, both text. Read straight from

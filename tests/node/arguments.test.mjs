@@ -60,8 +60,9 @@ const FUNCTIONS = {
   validateDoors: [[]],
   planBatches: [[], 100],
   parseUsersCsv: ["first_name\nAnn\n", {}],
+  validateUsersCsv: ["first_name\nAnn\n", {}],
 };
-const FUNCTION_ARITY = { version: 0, validateUsers: 1, validateUser: 1, validateFobs: 1, validateFobAssignments: 1, validateDoors: 1, planBatches: 2, parseUsersCsv: 2 };
+const FUNCTION_ARITY = { version: 0, validateUsers: 1, validateUser: 1, validateFobs: 1, validateFobAssignments: 1, validateDoors: 1, planBatches: 2, parseUsersCsv: 2, validateUsersCsv: 2 };
 
 let sb;
 before(async () => {

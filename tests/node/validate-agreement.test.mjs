@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { generateUsers } from "../../bench/lib/data.mjs";
+import { generateUsers, usersToCsv } from "../../bench/lib/data.mjs";
 import { importPackage } from "../support/pkg.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -158,4 +158,33 @@ test("what JSON cannot write is a config error, as before; a lone surrogate is k
   // The JSON path refused the whole input here; the text is now judged as U+FFFD and kept.
   const record = { first_name: "x\ud800y" };
   assert.equal(lockt.validateUsers([record]).valid[0], record);
+});
+
+test("validateUsersCsv agrees with parseUsersCsv + validateUsers, row for row", () => {
+  const hostile = [
+    "id_num,first_name,last_name,card_num,email,phone,pin,access_effective,access_expires,enabled,accesslevels,id,credential_key",
+    'E1," Ann ",Lee,0042,ANN@X.IO ,+1 555,12,2022-01-24,2022-05-05T09:00:00.000Z, TRUE ,007; Staff ;;99999999999999999999,5,"k\n2"',
+    "E1,Dup,Lee,42,ann@x.io,,,,,,,,",
+    'E3,"Q ""uoted""",,A8914,bad@@x,abc,1a,2022-02-30,2020-01-01,yes,x;1;x,-3,',
+    ",,,,,,,,,,,,",
+    "E4,Ragged",
+    "E5,Extra,,,,,,,,,,,,,surplus",
+    "😀,é".repeat(1) + ",,,,,,,,,,,",
+    "E6,Ctl\u0001,,,,,,,,,,0,",
+  ].join("\n");
+  const corpus = [usersToCsv(generateUsers(20_000, { seed: 11 })), hostile, "first_name\n", "", "\ufeffFIRST_NAME , Badge\r\nAnn,1\r\n"];
+  for (const [n, text] of corpus.entries()) {
+    for (const options of [undefined, { columns: { Badge: "card_num" } }]) {
+      const both = lockt.validateUsersCsv(text, options);
+      const parsed = lockt.parseUsersCsv(text, options);
+      const report = lockt.validateUsers(parsed.users);
+      assert.deepEqual(both.rows, parsed.rows, `rows of text ${n}`);
+      assert.deepEqual(both.issues, parsed.issues, `issues of text ${n}`);
+      assert.deepEqual(both.validIndices, report.validIndices, `validIndices of text ${n}`);
+      assert.deepEqual(both.warnings, report.warnings, `warnings of text ${n}`);
+      assert.deepEqual(both.invalid, report.invalid, `invalid of text ${n} (input as parseUsersCsv reads it)`);
+      for (let i = 0; i < report.valid.length; i++) assert.deepEqual(both.valid[i], fromJson(report.valid[i]), `valid[${i}] of text ${n}`);
+      assert.equal(both.valid.length, report.valid.length);
+    }
+  }
 });
