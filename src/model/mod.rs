@@ -11,6 +11,8 @@ mod batch;
 mod credential;
 mod door;
 mod event;
+#[cfg(test)]
+mod field_lists;
 mod fob;
 mod lenient;
 mod schedule;
