@@ -1,95 +1,70 @@
 // The README's code blocks run as tests, against the sandbox and the package as users get it.
 //
 // Every ```js, ```mjs and ```ts block of README.md (TS with its types stripped) runs as an ES
-// module, in README order, in a directory whose node_modules holds the package of
-// tests/support/pkg.mjs, so `import ... from "lockt-secureaccess"` is the packed package. Each
-// `new LocktClient({` gets the sandbox's `baseUrl`; the key pair is the sandbox's, in
-// LOCKT_API_USER / LOCKT_API_KEY and in the givens below. The module's lines are the README's
-// lines, so a failure's stack points into README.md.
+// module in a Node process of its own, in README order, from a directory whose node_modules
+// holds the package of tests/support/pkg.mjs, so `import ... from "lockt-secureaccess"` is the
+// packed package. Each `new LocktClient({` gets the sandbox's `baseUrl`; what the snippets use
+// without defining it is in tests/support/readme-givens.mjs. The module's lines are the
+// README's lines, so a failure's stack points into README.md.
 //
 // A block that cannot run as written carries `<!-- not run: reason -->` on the line before it,
 // and is reported as skipped with that reason: none is left out silently. ```html blocks, which
 // Node cannot run, must carry the marker too.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import ts from "typescript";
-import { importPackage, pkgDir } from "../support/pkg.mjs";
+import { pkgDir } from "../support/pkg.mjs";
 import { API_KEY, API_USER, startSandbox } from "../support/sandbox.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const blocks = codeBlocks(readme);
 
-let sdk, sb, dir;
-/** How often each given callback was called by the running block. */
-const calls = new Map();
+let sb, dir;
 
 before(async () => {
-  sdk = await importPackage();
   sb = await startSandbox({ seed: "demo" });
   dir = mkdtempSync(join(tmpdir(), "lockt-readme-"));
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(pkgDir, join(dir, "node_modules/lockt-secureaccess"), "dir");
   writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-  process.env.LOCKT_API_USER = API_USER;
-  process.env.LOCKT_API_KEY = API_KEY;
-  Object.assign(globalThis, sdk, await givens());
+  copyFileSync(join(root, "tests/support/readme-givens.mjs"), join(dir, "givens.mjs"));
 });
 after(async () => {
   await sb?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/**
- * What the README's snippets use without defining it: the package's exports, a client on the
- * sandbox, records to save, and the callbacks of the examples (each must be called by a block
- * that names it).
- */
-async function givens() {
-  const lockt = new sdk.LocktClient({ baseUrl: sb.baseUrl, apiUser: API_USER, apiKey: API_KEY });
-  const newest = Math.max(...(await lockt.events.list()).map((e) => e.id));
-  const stopTail = new AbortController();
-  const counted = (name, fn = () => {}) => (...args) => {
-    calls.set(name, (calls.get(name) ?? 0) + 1);
-    return fn(...args);
-  };
-  const people = (prefix, firstCard, count) =>
-    Array.from({ length: count }, (_, i) => ({ id_num: `${prefix}-${i}`, first_name: "Readme", last_name: `${prefix} ${i}`, card_num: firstCard + i }));
-  return {
-    lockt,
-    apiUser: API_USER,
-    apiKey: API_KEY,
-    rows: people("ROWS", 91_000_000, 3),
-    users: people("USERS", 92_000_000, 150),
-    bar: { update: counted("bar.update") },
-    csvText: readFileSync(join(root, "examples/roster.csv"), "utf8"),
-    // The tail example reads the last five events, then stops.
-    savedCursor: newest - 5,
-    signal: stopTail.signal,
-    ship: counted("ship"),
-    save: counted("save", (cursor) => cursor >= newest && stopTail.abort()),
-  };
-}
-
 for (const block of blocks) {
   const name = `README.md:${block.line} (${block.lang})`;
-  test(name, { skip: block.notRun && `not run: ${block.notRun}`, timeout: 30_000 }, async () => {
-    calls.clear();
-    const file = join(dir, `README.md.line-${block.line}.mjs`);
-    writeFileSync(file, runnable(block));
+  test(name, { skip: block.notRun && `not run: ${block.notRun}` }, async () => {
+    const file = `README.md.line-${block.line}.mjs`;
+    writeFileSync(join(dir, file), runnable(block));
+    const callsFile = join(dir, `calls-${block.line}.json`);
+    const env = {
+      ...process.env,
+      LOCKT_BASE_URL: sb.baseUrl,
+      LOCKT_API_USER: API_USER,
+      LOCKT_API_KEY: API_KEY,
+      LOCKT_README_CSV: join(root, "examples/roster.csv"),
+      LOCKT_README_CALLS: callsFile,
+    };
     try {
-      await import(pathToFileURL(file).href);
+      await promisify(execFile)(process.execPath, ["--import", "./givens.mjs", file], { cwd: dir, env, timeout: 30_000, killSignal: "SIGKILL" });
     } catch (error) {
-      throw new Error(`${name}: the block fails: ${error?.stack ?? error}`, { cause: error });
+      const why = error.killed ? "did not finish within 30 s" : `fails (exit ${error.code})`;
+      throw new Error(`${name}: the block ${why}:\n${error.stderr}${error.stdout}`);
     }
-    for (const callback of ["bar.update", "ship", "save"]) {
-      if (new RegExp(`(?<![\\w.])${callback.replace(".", "\\.")}\\(`).test(block.code)) {
-        assert.ok(calls.get(callback) > 0, `${name}: the block names ${callback}() but never called it`);
-      }
+    // A callback of the givens that the block names must have been called.
+    for (const [callback, count] of Object.entries(JSON.parse(readFileSync(callsFile, "utf8")))) {
+      const named = new RegExp(`(?<![\\w.])${callback.replace(".", "\\.")}\\(`).test(block.code);
+      assert.ok(!named || count > 0, `${name}: the block names ${callback}() but never called it`);
     }
   });
 }
