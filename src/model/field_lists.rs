@@ -9,7 +9,8 @@
 //!   comparison (or the keys it finds records by) only the fields named here as not compared.
 //!
 //! The fields of a type are read from its tsify declaration, which is both its serde names and
-//! the TypeScript the package ships.
+//! the TypeScript the package ships. tests/node/field-lists.test.mjs holds the packed typings
+//! and the portal's user form to the validators of the built package.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,7 @@ fn declared_fields(decl: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Holds each form of one record kind to its canonical list.
 fn check(forms: &Forms) {
     let Forms { name, canonical, .. } = forms;
     for (form, decl) in [("input", forms.input), ("wire", forms.wire)] {
