@@ -7,11 +7,15 @@
 //! applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN` and `Infinity` as
 //! `null`, keys whose value is `undefined`, a function or a symbol left out.
 //!
-//! The answer ([`Answer`]) is about the exceptions only: per record a status word (valid as
+//! The answer (`Answer`) is about the exceptions only: per record a status word (valid as
 //! given, patched, invalid), for a patched record the patches that turn it into its wire
 //! form (as `u32` words pointing into one text), and as JSON the issues of the invalid records
 //! and the warnings. The JS side keeps an already-normal record as the same object and
 //! rebuilds only the others, so valid records are never serialised.
+//!
+//! The CSV import (src/csv_import.rs) writes its rows on the same tape from Rust. Its records
+//! exist nowhere else, so for them the answer is the whole report as JSON
+//! (`validate_to_json`: valid records in the wire form, invalid ones as read).
 
 use std::borrow::Cow;
 
