@@ -4,6 +4,7 @@
 //   node bench/children/validate-entry.mjs <pkgDir> <entry file> <users> <runs>
 // Prints one JSON line: per implementation, wall and CPU milliseconds of each run.
 import { generateUsers } from "../lib/data.mjs";
+import { alternate } from "./alternate.mjs";
 
 const [pkgDir, entry, count, runs] = process.argv.slice(2);
 const ours = await import(`${pkgDir}/${entry}`);
@@ -15,16 +16,5 @@ const fns = {
   ...Object.fromEntries(PEERS.map((p) => [p, () => peers[p].validateUsers(users)])),
   ...Object.fromEntries(PEERS.map((p) => [`${p}Only`, () => peers[p].validateOnly(users)])),
 };
-const names = Object.keys(fns);
-const out = Object.fromEntries(names.map((n) => [n, { wall: [], cpu: [] }]));
-for (let r = 0; r < Number(runs); r++) {
-  for (const name of names.map((_, i) => names[(i + r) % names.length])) {
-    const before = process.cpuUsage();
-    const t = performance.now();
-    fns[name]();
-    out[name].wall.push(performance.now() - t);
-    const used = process.cpuUsage(before);
-    out[name].cpu.push((used.user + used.system) / 1000);
-  }
-}
+const out = alternate(fns, Number(runs));
 console.log(JSON.stringify(out));
