@@ -1,5 +1,5 @@
 // The offline validators: a thin walk over the caller's records that hands every field to
-// the core once, on the field tape (src/validate/tape.rs documents it), and turns the core's
+// the core once, on the field tape (rules/src/validate/tape.rs documents it), and turns the core's
 // compact answer into the report. The rules all live in the core; this file only moves data.
 //
 // Records are read the way JSON.stringify reads them (toJSON, boxed primitives, NaN and
@@ -9,7 +9,7 @@
 // record's `input` is the caller's own object. Plain ESM; scripts/build.mjs derives the
 // CommonJS twin (validators.cjs) from this file.
 
-// Piece tags: the same numbers as src/validate/tape.rs.
+// Piece tags: the same numbers as rules/src/validate/tape.rs.
 const RECORD = 1;
 const NOT_OBJECT = 2;
 const TEXT = 3;
@@ -26,7 +26,7 @@ const LEVEL = 13;
 const LEVEL_ID = 14;
 const LEVEL_NAME = 15;
 
-// Record statuses and patch kinds of the answer: the same numbers as src/validate/tape.rs.
+// Record statuses and patch kinds of the answer: the same numbers as rules/src/validate/tape.rs.
 const VALID = 0;
 const PATCHED = 1;
 const DROP = 0;

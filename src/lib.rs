@@ -1,12 +1,12 @@
 //! Lockt SecureAccess Cloud API v1 SDK.
 use wasm_bindgen::prelude::*;
 
+pub use lockt_rules::{csv_import, validate};
+
 pub mod api;
 pub mod batch;
-pub mod csv_import;
 pub mod error;
 pub mod model;
-pub mod validate;
 pub mod wasm;
 pub mod workflows;
 

@@ -40,16 +40,4 @@ pub struct AccessLevelRef {
     pub name: Option<String>,
 }
 
-/// An access level to assign: by `id`, or by `name` (the client resolves names to ids with
-/// `GET /accesslevel` before sending; the API itself takes ids only).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
-pub struct AccessLevelInput {
-    /// The access level's id: a positive integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub id: Option<u64>,
-    /// The access level's name, resolved to its id by the client.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
-    pub name: Option<String>,
-}
+pub use lockt_rules::model::AccessLevelInput;

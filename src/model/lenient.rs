@@ -24,11 +24,7 @@ impl Text {
     }
 }
 
-/// A JSON number as text, as JSON writes it. Goes through serde_json's writer (itoa, ryu)
-/// rather than `Display`, which would link core's float formatting (about 14 kB of wasm).
-pub fn number_text(n: &serde_json::Number) -> String {
-    serde_json::to_string(n).unwrap_or_default()
-}
+pub use lockt_rules::model::number_text;
 
 /// A boolean the API may also write as the string `"true"` or `"false"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]

@@ -172,6 +172,7 @@ pub(crate) fn js_message(e: &JsValue) -> String {
 }
 
 /// Runs a fallible core result into a JS result, errors as `LocktError`s.
+#[cfg(feature = "client")]
 pub(crate) fn js_result<T: Serialize>(r: Result<T, Error>) -> Result<JsValue, JsValue> {
     r.and_then(|v| to_js(&v)).map_err(|e| to_js_error(&e))
 }

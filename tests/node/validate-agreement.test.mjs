@@ -1,5 +1,5 @@
 // One behaviour: the package's validators (a JS walk that hands each field to wasm on the
-// field tape, src/validate/tape.rs) agree record for record with the reference reading of the
+// field tape, rules/src/validate/tape.rs) agree record for record with the reference reading of the
 // same records as JSON (the serde_json::Value path, tests/support/validate_reference.rs), on
 // the benchmark corpus, the reference's examples (the fuzz seeds), the e-mail corpus and a
 // list of hostile values. Verdicts, issues, warnings and the normalised records must match.

@@ -41,7 +41,7 @@ test("import and require export the same API", async () => {
 test("lockt-secureaccess/validate: the validators alone, the same through import and require", async () => {
   const esm = await importPackage("/validate");
   const cjs = requirePackage("/validate");
-  const names = ["LOCKT_ERROR_KINDS", "LocktError", "default", "doorSchema", "fobSchema", "init", "isLocktError", "parseUsersCsv", "planBatches", "userSchema", "validateDoors", "validateFobAssignments", "validateFobs", "validateUser", "validateUsers"];
+  const names = ["LOCKT_ERROR_KINDS", "LocktError", "default", "doorSchema", "fobSchema", "init", "isLocktError", "parseUsersCsv", "planBatches", "userSchema", "validateDoors", "validateFobAssignments", "validateFobs", "validateUser", "validateUsers", "validateUsersCsv"];
   assert.deepEqual(Object.keys(esm).sort(), names);
   assert.deepEqual(Object.keys(cjs).sort(), names);
   const users = [{ id_num: "A1", first_name: " Ann ", card_num: 5 }, { id_num: "A1", card_num: "A8914" }];

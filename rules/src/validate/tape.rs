@@ -13,7 +13,7 @@
 //! and the warnings. The JS side keeps an already-normal record as the same object and
 //! rebuilds only the others, so valid records are never serialised.
 //!
-//! The CSV import (src/csv_import.rs) writes its rows on the same tape from Rust. Its records
+//! The CSV import (rules/src/csv_import.rs) writes its rows on the same tape from Rust. Its records
 //! exist nowhere else, so for them the answer is the whole report as JSON
 //! (`validate_to_json`: valid records in the wire form, invalid ones as read).
 
@@ -160,14 +160,14 @@ impl<'a> Reader<'a> {
 
 /// The answer about a tape: see the module docs.
 #[derive(Debug, Default)]
-pub(crate) struct Answer {
+pub struct Answer {
     /// JSON `{ "i": [[index, [issue, ...]], ...], "w": [warning, ...] }`.
-    pub(crate) summary: String,
+    pub summary: String,
     /// Per record: its status ([`VALID`], [`PATCHED`], [`INVALID`]); after [`PATCHED`], the
     /// count of patches and, for each in field order, `slot, kind, a, b` (see [`PatchKind`]).
-    pub(crate) words: Vec<u32>,
+    pub words: Vec<u32>,
     /// The text the patches point into (UTF-16 offsets, as JS strings count).
-    pub(crate) text: String,
+    pub text: String,
 }
 
 /// A record valid as given: the same object is kept.
@@ -229,7 +229,7 @@ fn check_all<'a, K: Kind>(
 }
 
 /// Validates the records on the tape with `K`'s rules; the answer is about the exceptions.
-pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, TapeError> {
+pub fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, TapeError> {
     let mut answer = Answer { words: Vec::with_capacity(pieces.len() / 4), ..Answer::default() };
     let mut patch_text = PatchText::default();
     let mut invalid = String::new();
@@ -275,7 +275,7 @@ pub(crate) fn validate<K: Kind>(text: &str, pieces: &[u32]) -> Result<Answer, Ta
 /// `{ valid, validIndices, invalid: [{ index, input, issues }], warnings }`, the valid records
 /// in the wire form and the invalid ones as read ([`push_input`]). For records that exist
 /// only on the tape (read from CSV), where there is no caller's object to keep.
-pub(crate) fn validate_to_json<K: Kind>(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
+pub fn validate_to_json<K: Kind>(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
     // The valid records are most of the report: written in place, the rest appended.
     let mut out = Vec::with_capacity(text.len() * 2 + 64);
     out.extend_from_slice(b"{\"valid\":[");
@@ -315,7 +315,7 @@ pub(crate) fn validate_to_json<K: Kind>(text: &str, pieces: &[u32]) -> Result<St
 }
 
 /// The records on the tape as JSON objects, as read (see [`push_input`]).
-pub(crate) fn inputs_json(text: &str, pieces: &[u32], fields: &[&str]) -> Result<String, TapeError> {
+pub fn inputs_json(text: &str, pieces: &[u32], fields: &[&str]) -> Result<String, TapeError> {
     let levels_slot = fields.iter().position(|f| *f == "accesslevels");
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
     let mut view = RecordView::default();
@@ -416,7 +416,7 @@ impl PatchText {
 }
 
 /// The issues of the one user form on the tape (no checks across records), as a JSON list.
-pub(crate) fn user_form(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
+pub fn user_form(text: &str, pieces: &[u32]) -> Result<String, TapeError> {
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
     let (tag, _, count) = reader.piece()?;
     let issues = match tag {
@@ -502,7 +502,7 @@ fn push_issue(out: &mut String, field: &str, code: IssueCode, message: &str, ind
 use super::input::push_uint;
 
 /// `s` as a JSON string.
-pub(crate) fn push_json_string(out: &mut String, s: &str) {
+pub fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {

@@ -185,7 +185,7 @@ pub fn number_from_js(text: &str) -> Cow<'_, str> {
 
 /// A stable insertion sort: the lists sorted here (a record's issues, its unknown keys) are
 /// a handful of items, and the standard sorts would add kilobytes of code to the module.
-pub(crate) fn sort_small_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
+pub fn sort_small_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K) {
     for i in 1..items.len() {
         let mut j = i;
         while j > 0 && key(&items[j - 1]) > key(&items[j]) {
@@ -196,7 +196,7 @@ pub(crate) fn sort_small_by_key<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> 
 }
 
 /// Appends `n` in decimal without `core::fmt`.
-pub(crate) fn push_int(out: &mut String, n: i64) {
+pub fn push_int(out: &mut String, n: i64) {
     if n < 0 {
         out.push('-');
     }
@@ -204,7 +204,7 @@ pub(crate) fn push_int(out: &mut String, n: i64) {
 }
 
 /// Appends `n` in decimal without `core::fmt`.
-pub(crate) fn push_uint(out: &mut String, mut n: u64) {
+pub fn push_uint(out: &mut String, mut n: u64) {
     let mut digits = [0u8; 20];
     let mut len = 0;
     loop {

@@ -14,7 +14,7 @@ struct Entry<'a> {
 }
 
 /// The values seen, by field and comparison key.
-pub(crate) struct Seen<'a> {
+pub struct Seen<'a> {
     /// `hash >> 32 << 32 | (entry + 1)`, or 0 for an empty slot.
     slots: Vec<u64>,
     entries: Vec<Entry<'a>>,
@@ -22,13 +22,13 @@ pub(crate) struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     /// A table sized for `keys` values without growing.
-    pub(crate) fn with_capacity(keys: usize) -> Self {
+    pub fn with_capacity(keys: usize) -> Self {
         Seen { slots: vec![0; slots_for(keys)], entries: Vec::with_capacity(keys) }
     }
 
     /// The first record that had `key` in `field`; if none, `index` is now that record.
     /// `field` names the field by its address: each comes from one literal in `records`.
-    pub(crate) fn first_or_insert(&mut self, field: &'static str, key: Cow<'a, str>, index: usize) -> Option<usize> {
+    pub fn first_or_insert(&mut self, field: &'static str, key: Cow<'a, str>, index: usize) -> Option<usize> {
         let hash = hash(field, &key);
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;

@@ -29,7 +29,7 @@
 mod datetime;
 mod email;
 mod fields;
-pub(crate) mod input;
+pub mod input;
 mod records;
 mod seen;
 pub mod tape;
@@ -43,11 +43,11 @@ pub use datetime::normalize_time;
 pub use email::{is_valid_email, sanitize_email, EMAIL_MAX_LEN};
 pub use wire::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 
-pub(crate) use fields::shown;
+pub use fields::shown;
 use fields::{Fields, Patch};
 use input::RecordView;
 use records::UniqueKey;
-pub(crate) use records::USER_FIELDS;
+pub use records::USER_FIELDS;
 
 /// One problem with one field of one record.
 #[derive(Debug, Clone, PartialEq, Serialize, Tsify)]
@@ -155,7 +155,7 @@ pub struct Validation<W> {
 
 /// How to validate one record type: its known fields, its rules, and the values that must
 /// not repeat within one input.
-pub(crate) trait Kind {
+pub trait Kind {
     /// The wire form, borrowing the caller's text where it is kept as given.
     type Wire<'a>: Serialize;
     /// The known fields, in order.
@@ -170,7 +170,7 @@ pub(crate) trait Kind {
 macro_rules! kind {
     ($(#[$doc:meta])* $name:ident, $wire:ident$(<$a:lifetime>)?, $fields:expr, $check:path, $keys:path) => {
         $(#[$doc])*
-        pub(crate) struct $name;
+        pub struct $name;
         impl Kind for $name {
             type Wire<'a> = $wire$(<$a>)?;
             const FIELDS: &'static [&'static str] = $fields;
@@ -204,7 +204,7 @@ pub fn validate_user(record: &Value) -> Vec<Issue> {
 }
 
 /// The issues of one user form, read from any source.
-pub(crate) fn user_form_issues(view: &RecordView) -> Vec<Issue> {
+pub fn user_form_issues(view: &RecordView) -> Vec<Issue> {
     let mut fields = Fields::new(view, USER_FIELDS);
     records::user(&mut fields);
     fields.finish().0
@@ -258,25 +258,25 @@ fn validate_all<K: Kind>(records: &[Value]) -> Validation<K::Wire<'_>> {
 
 /// One record's verdict: its wire form or all of its issues, its warnings, and where a valid
 /// record's wire form differs from the input.
-pub(crate) struct Checked<'a, W> {
+pub struct Checked<'a, W> {
     /// The wire form of a valid record, or the issues of an invalid one.
-    pub(crate) wire: Result<W, Vec<Issue>>,
+    pub wire: Result<W, Vec<Issue>>,
     /// What was dropped from the record.
-    pub(crate) warnings: Vec<Warning>,
+    pub warnings: Vec<Warning>,
     /// Where a valid record's wire form differs from the input.
-    pub(crate) patches: Vec<(usize, Patch<'a>)>,
+    pub patches: Vec<(usize, Patch<'a>)>,
 }
 
 impl<W> Checked<'_, W> {
     /// The verdict on a record that is not an object.
-    pub(crate) fn not_an_object() -> Self {
+    pub fn not_an_object() -> Self {
         Checked { wire: Err(vec![not_an_object()]), warnings: Vec::new(), patches: Vec::new() }
     }
 }
 
 /// Checks the records of one input in order: each on its own, then for repeats of the
 /// values seen in the records before it. The values seen are borrowed from the input.
-pub(crate) struct Checker<'a, K: Kind> {
+pub struct Checker<'a, K: Kind> {
     seen: seen::Seen<'a>,
     keys: Vec<UniqueKey<'a>>,
     kind: std::marker::PhantomData<K>,
@@ -284,13 +284,13 @@ pub(crate) struct Checker<'a, K: Kind> {
 
 impl<'a, K: Kind> Checker<'a, K> {
     /// A checker for `count` records.
-    pub(crate) fn new(count: usize) -> Self {
+    pub fn new(count: usize) -> Self {
         // Up to three keys a record; sized once so that it never grows.
         Checker { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new(), kind: std::marker::PhantomData }
     }
 
     /// The verdict on record `index`.
-    pub(crate) fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
+    pub fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
         let mut fields = Fields::new(record, K::FIELDS);
         let wire = K::check(&mut fields);
         K::keys(&wire, &mut self.keys);
@@ -308,7 +308,7 @@ impl<'a, K: Kind> Checker<'a, K> {
 }
 
 /// The issue of a record that is not a JSON object.
-pub(crate) fn not_an_object() -> Issue {
+pub fn not_an_object() -> Issue {
     Issue { field: String::new(), code: IssueCode::NotAnObject, message: "Record is not a JSON object".to_owned() }
 }
 

@@ -7,10 +7,10 @@ use super::wire::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, W
 use super::IssueCode;
 
 /// A value that must be unique within one input: (field, comparison key, value as given).
-pub(crate) type UniqueKey<'a> = (&'static str, Cow<'a, str>, Cow<'a, str>);
+pub type UniqueKey<'a> = (&'static str, Cow<'a, str>, Cow<'a, str>);
 
 /// The fields of a user, in the reference's order.
-pub(crate) const USER_FIELDS: &[&str] =
+pub const USER_FIELDS: &[&str] =
     &["id", "id_num", "first_name", "last_name", "card_num", "credential_key", "email", "phone", "pin", "access_effective", "access_expires", "enabled", "accesslevels"];
 /// The fields of a new fob.
 pub(super) const FOB_FIELDS: &[&str] = &["id_num", "name", "card_num", "access_effective", "access_expires"];

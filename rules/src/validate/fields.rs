@@ -18,7 +18,7 @@ use crate::model::AccessLevelInput;
 const SHOWN_MAX: usize = 64;
 
 /// One record being validated: its fields, and the issues and warnings found so far.
-pub(crate) struct Fields<'v, 'a> {
+pub struct Fields<'v, 'a> {
     /// The record.
     record: &'v RecordView<'a>,
 
@@ -37,7 +37,7 @@ pub(crate) struct Fields<'v, 'a> {
 
 /// A wire value that differs from the caller's, for rebuilding the record on the JS side.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Patch<'a> {
+pub enum Patch<'a> {
     /// The field is left out of the wire form.
     Drop,
     /// Text.
@@ -389,7 +389,7 @@ pub(super) fn positive(text: &str) -> Option<u64> {
 }
 
 /// `value` for a message, cut to [`SHOWN_MAX`] characters.
-pub(crate) fn shown(value: &str) -> Cow<'_, str> {
+pub fn shown(value: &str) -> Cow<'_, str> {
     if value.chars().nth(SHOWN_MAX).is_some() {
         Cow::Owned(value.chars().take(SHOWN_MAX).chain(['…']).collect())
     } else {

@@ -24,7 +24,7 @@ pub fn is_valid_email(s: &str) -> bool {
 }
 
 /// [`is_valid_email`] for a value already passed through [`sanitize_email`].
-pub(crate) fn is_valid_sanitized_email(value: &str) -> bool {
+pub fn is_valid_sanitized_email(value: &str) -> bool {
     match value.split_once('@') {
         Some((local, domain)) => is_local_part(local) && is_domain(domain),
         None => false,
@@ -101,7 +101,7 @@ mod tests {
 
     #[test]
     fn corpus_matches_expected_verdicts() {
-        let text = include_str!("../../fixtures/emails.json");
+        let text = include_str!("../../../fixtures/emails.json");
         let cases: Vec<Case> = serde_json::from_str(text).expect("fixtures/emails.json is a list of cases");
         assert!(cases.len() >= 220, "corpus has {} cases", cases.len());
         let wrong: Vec<&str> = cases.iter().filter(|c| is_valid_email(&c.email) != c.valid).map(|c| c.email.as_str()).collect();

@@ -74,15 +74,15 @@ impl CsvIssueCode {
 
 /// Users read from a CSV text onto the field tape (`validate::tape`): the form both the
 /// JSON of `parseUsersCsv` and the validators read, with no intermediate JSON values.
-pub(crate) struct CsvTape {
+pub struct CsvTape {
     /// The trimmed cells, back to back.
-    pub(crate) text: String,
+    pub text: String,
     /// The tape's pieces: one record per user, its cells as text in `USER_FIELDS` slots.
-    pub(crate) pieces: Vec<u32>,
+    pub pieces: Vec<u32>,
     /// The spreadsheet row number of each user (header is row 1).
-    pub(crate) rows: Vec<usize>,
+    pub rows: Vec<usize>,
     /// Problems with the header or the rows, in row order.
-    pub(crate) issues: Vec<CsvIssue>,
+    pub issues: Vec<CsvIssue>,
 }
 
 /// Reads users from `text`; `columns` maps header names to field names (unmapped headers
@@ -94,7 +94,7 @@ pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImp
 }
 
 /// `parseUsersCsv`'s answer as JSON text: `{ users, rows, issues }`.
-pub(crate) fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+pub fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
     let mut out = String::from("{\"users\":");
     out.push_str(&tape::inputs_json(&read.text, &read.pieces, USER_FIELDS)?);
@@ -104,7 +104,7 @@ pub(crate) fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String
 
 /// `validateUsersCsv`'s answer as JSON text: the validation report of the users read from
 /// `text` (the valid ones in the wire form, the invalid ones as read) plus `rows` and `issues`.
-pub(crate) fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+pub fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
     let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces)?;
     out.pop(); // the report's closing brace
@@ -113,7 +113,7 @@ pub(crate) fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, Str
 }
 
 /// Reads the CSV `text` onto the field tape.
-pub(crate) fn read_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvTape {
+pub fn read_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvTape {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = CsvTape { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4), rows: Vec::new(), issues: Vec::new() };

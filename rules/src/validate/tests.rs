@@ -436,7 +436,7 @@ fn user_validation_gives_the_email_corpus_verdicts() {
         email: String,
         valid: bool,
     }
-    let cases: Vec<Case> = serde_json::from_str(include_str!("../../fixtures/emails.json")).expect("corpus parses");
+    let cases: Vec<Case> = serde_json::from_str(include_str!("../../../fixtures/emails.json")).expect("corpus parses");
     let wrong: Vec<&str> = cases.iter().filter(|c| validate_user(&json!({"id_num": "u", "email": c.email})).is_empty() != c.valid).map(|c| c.email.as_str()).collect();
     assert!(wrong.is_empty(), "{wrong:?}");
 }
