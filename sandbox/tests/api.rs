@@ -533,3 +533,26 @@ fn events_window_options_overlap_and_newest_first() {
     assert_eq!(ids("events?id=5"), [8, 7, 6, 5, 4, 3], "ids above 5 - 3, newest first");
     assert_eq!(ids("events?id=1"), (1..=8).rev().collect::<Vec<_>>());
 }
+
+#[test]
+fn method_not_allowed_names_the_endpoints_methods() {
+    let s = Server::start(&["--admin", "--seed", "empty"]);
+    let allowed = |r: &Resp| {
+        let mut m: Vec<String> = r.header("allow").unwrap_or_default().split(',').map(|m| m.trim().to_string()).collect();
+        m.sort();
+        m
+    };
+    let r = s.send("DELETE", "fob/", "");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json(), json!({"data":{"error":"Method not allowed: DELETE /api/v1/fob/"}}));
+    assert_eq!(allowed(&r), ["GET", "HEAD", "POST", "PUT"]);
+    assert_eq!(allowed(&s.send("PUT", "uservalidate", "{}")), ["POST"]);
+    // HEAD is a GET without the body
+    let r = s.raw("HEAD", &s.url("door"), &[("apiuser", USER), ("apikey", KEY)], None).unwrap();
+    assert_eq!((r.status, r.text.as_str()), (200, ""));
+    // the admin API: an unknown path is a 404, a wrong method a 405
+    assert_eq!(s.admin("GET", "nope", None).status, 404);
+    let r = s.admin("PUT", "faults", Some(&json!({})));
+    assert_eq!(r.status, 405);
+    assert_eq!(allowed(&r), ["DELETE", "GET", "HEAD", "POST"]);
+}
