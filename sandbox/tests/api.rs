@@ -556,3 +556,17 @@ fn method_not_allowed_names_the_endpoints_methods() {
     assert_eq!(r.status, 405);
     assert_eq!(allowed(&r), ["DELETE", "GET", "HEAD", "POST"]);
 }
+
+#[test]
+fn demo_seed_holds_the_rejected_example_record_as_user_244() {
+    let s = Server::start(&[]);
+    let example = fixture_json("post-user-errors.json")["input_data"].clone();
+    let u = s.list("user?id=244")[0].clone();
+    for k in ["id_num", "first_name", "last_name", "phone", "enabled"] {
+        assert_eq!(u[k], example[k], "{k}");
+    }
+    assert_eq!((u["access_effective"].as_str(), u["access_expires"].as_str()), (Some("2022-01-24T00:00:00.000Z"), Some("2022-10-29T00:00:00.000Z")));
+    // corrected where the example is invalid: its credential's card, one `@`
+    assert_eq!((u["card_num"].as_str(), u["email"].as_str()), (Some("1234"), Some("rgreswell0@gravatar.com")));
+    assert_eq!(u["accesslevels"], json!([{"id":574,"name":"Housekeeping"}]));
+}
