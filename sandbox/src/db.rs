@@ -5,7 +5,7 @@
 //! A person's card number is its credential row (`credential.card_num` is UNIQUE).
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// At most this many events are cached; older ones are pruned.
@@ -95,10 +95,49 @@ DROP TABLE IF EXISTS accesslevel; DROP TABLE IF EXISTS accesslevel_door; \
 DROP TABLE IF EXISTS person_accesslevel; DROP TABLE IF EXISTS event; \
 DELETE FROM sqlite_sequence;";
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone)]
 pub struct IdName {
     pub id: i64,
     pub name: String,
+}
+
+/// A row of the person table (a user or a fob) with its first card. Read from a fixture,
+/// absent fields are empty and `enabled` is true.
+#[derive(Deserialize, Clone)]
+#[serde(default)]
+pub struct Person {
+    pub id: i64,
+    pub id_num: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// A fob's name (users have first and last names).
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub pin: String,
+    pub access_effective: String,
+    pub access_expires: String,
+    pub enabled: bool,
+    pub card_num: String,
+}
+
+impl Default for Person {
+    fn default() -> Self {
+        Person {
+            id: 0,
+            id_num: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            name: String::new(),
+            email: String::new(),
+            phone: String::new(),
+            pin: String::new(),
+            access_effective: String::new(),
+            access_expires: String::new(),
+            enabled: true,
+            card_num: String::new(),
+        }
+    }
 }
 
 /// A user record as returned by GET /user: the reference's User object, so no `pin` (a
@@ -306,7 +345,7 @@ pub fn credential_summary(conn: &Connection) -> rusqlite::Result<SummaryOut> {
     )
 }
 
-#[derive(Serialize, Clone, Default)]
+#[derive(Serialize, Deserialize, Clone, Default)]
 pub struct EventOut {
     pub id: i64,
     pub device: String,
@@ -364,14 +403,15 @@ pub fn events_after(conn: &Connection, after: i64) -> rusqlite::Result<Vec<Event
     rows.collect()
 }
 
-/// Appends an event (its `id` is ignored; the database assigns it).
+/// Appends an event; with `id` 0 the database assigns the id.
 pub fn insert_event(conn: &Connection, e: &EventOut) -> rusqlite::Result<i64> {
     let mut st = conn.prepare_cached(
-        "INSERT INTO event (device, code, code_text, subcode, subcode_text, schedule, \
+        "INSERT INTO event (id, device, code, code_text, subcode, subcode_text, schedule, \
          controller, location, card_num, user, category, category_text, hw_time, db_time) \
-         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     )?;
     st.execute(params![
+        (e.id != 0).then_some(e.id),
         e.device,
         e.code,
         e.code_text,
@@ -427,7 +467,7 @@ pub fn doorstates(conn: &Connection) -> rusqlite::Result<Vec<DoorStateOut>> {
     rows.collect()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct ScheduleOut {
     pub id: i64,
     pub name: String,

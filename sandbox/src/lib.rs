@@ -1,15 +1,20 @@
 //! `lockt-sandbox`: a local HTTP server implementing the Lockt SecureAccess Cloud API v1.
 //!
-//! Module layout: [`config`] flags, [`app`] router and /api/v1 dispatch, [`db`] schema
-//! and reads, [`writes`] batch writes, [`validate`] input checks, [`seed`] demo data,
-//! [`faults`] scripted faults, [`admin`] the /__admin API. See README.md for the
-//! decisions taken where the reference is silent or contradictory.
+//! Module layout: [`config`] flags, [`app`] state and router, [`api`] the /api/v1
+//! endpoints, [`layers`] their middleware (log, auth, write slot, latency), [`faults`]
+//! fault injection, [`reply`] messages and envelopes, [`db`] schema and reads, [`writes`]
+//! batch writes, [`validate`] input checks, [`seed`] demo data, [`admin`] the /__admin
+//! API. See README.md for the decisions taken where the reference is silent or
+//! contradictory.
 
 pub mod admin;
+pub mod api;
 pub mod app;
 pub mod config;
 pub mod db;
 pub mod faults;
+pub mod layers;
+pub mod reply;
 pub mod seed;
 pub mod validate;
 pub mod writes;
@@ -79,7 +84,7 @@ pub async fn start(cfg: Config) -> Result<Running, Error> {
 }
 
 /// Accept loop. Each connection is served by hyper (HTTP/1.1); a handler can close
-/// its connection without answering through the [`app::ConnKill`] request extension.
+/// its connection without answering through the [`layers::ConnKill`] request extension.
 pub async fn serve(listener: TcpListener, app: axum::Router) {
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -95,7 +100,7 @@ pub async fn serve(listener: TcpListener, app: axum::Router) {
             let kill = Arc::new(Notify::new());
             let k = kill.clone();
             let svc = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(app::ConnKill(k.clone()));
+                req.extensions_mut().insert(layers::ConnKill(k.clone()));
                 req.extensions_mut().insert(ConnectInfo(peer));
                 app.clone().oneshot(req.map(axum::body::Body::new))
             });

@@ -2,10 +2,15 @@
 //! generated data (500 users, 40 doors, 10 access levels, events up to 5,000).
 //! `empty`: nothing at all (event ids still start at 1).
 
-use crate::db::{self, EventOut};
-use crate::validate::{iso_from_millis, now_millis};
+use crate::db::{self, EventOut, Person, ScheduleOut};
+use crate::validate::{flexible_id, iso_from_millis, now_millis, parse_date};
 use rusqlite::{params, Connection, Transaction};
-use std::collections::HashSet;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+
+/// The controller of every door the sandbox makes.
+const CONTROLLER: &str = "BEST Switch™ API";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seed {
@@ -61,7 +66,8 @@ pub fn reset(conn: &mut Connection, seed: Seed) -> rusqlite::Result<()> {
 fn load(conn: &mut Connection, seed: Seed) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     if seed == Seed::Demo {
-        demo(&tx)?;
+        examples(&tx)?;
+        generated(&tx)?;
     }
     tx.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)", [if seed == Seed::Demo { "demo" } else { "empty" }])?;
     tx.commit()
@@ -213,53 +219,98 @@ const DOOR_NAMES: &[(&str, &str)] = &[
 ];
 const LEVELS: &[&str] = &["Engineering", "Facilities", "Finance", "IT Operations", "Laboratory", "Management", "Reception", "Shipping & Receiving", "Visitors", "Night Staff"];
 
-/// The example events of GET /events (ids 837, 864, 865), verbatim.
-fn example_events() -> Vec<EventOut> {
-    let ev = |id, user: &str, card: &str, hw: &str, db: &str, denied: bool, dev: &str| EventOut {
-        id,
-        device: dev.into(),
-        code: if denied { 49 } else { 48 },
-        code_text: if denied { "Access Denied" } else { "Access Granted" }.into(),
-        subcode: denied.then_some(104),
-        subcode_text: denied.then(|| "Battery Missing".into()),
-        schedule: String::new(),
-        controller: "Switch™ Bridge".into(),
-        location: if denied { "Main Hall" } else { "" }.into(),
-        card_num: card.into(),
-        user: user.into(),
-        category: if denied { 2 } else { 1 },
-        category_text: if denied { "Door Access Denied" } else { "Door Access Granted" }.into(),
-        hw_time: hw.into(),
-        db_time: db.into(),
-    };
-    vec![
-        ev(837, "Jackson, Kelly", "1001", "2021-11-17T13:58:01.000Z", "2021-11-17T13:58:07.035Z", false, "Core 2"),
-        ev(864, "Smith, Sally", "1000", "2021-11-18T16:15:25.000Z", "2021-11-19T00:44:06.950Z", true, "Core 1"),
-        ev(865, "Jones, Adam", "1000", "2021-11-18T16:15:28.000Z", "2021-11-19T00:47:09.651Z", true, "Core 1"),
-    ]
+/// The reference's example JSON (`fixtures/reference`), built into the binary.
+mod reference {
+    pub const SCHEDULES: &str = include_str!("../../fixtures/reference/get-schedule.json");
+    pub const DOORS: &str = include_str!("../../fixtures/reference/get-door.json");
+    pub const DOOR_STATES: &str = include_str!("../../fixtures/reference/get-doorstate.json");
+    pub const ACCESS_LEVELS: &str = include_str!("../../fixtures/reference/get-accesslevel.json");
+    pub const CREDENTIALS: &str = include_str!("../../fixtures/reference/get-credential.json");
+    pub const USER_BY_IDNUM: &str = include_str!("../../fixtures/reference/get-user-by-idnum.json");
+    pub const USER_BY_ID: &str = include_str!("../../fixtures/reference/get-user-by-id.json");
+    pub const FOBS: &str = include_str!("../../fixtures/reference/get-user-list.json");
+    pub const EVENTS: &str = include_str!("../../fixtures/reference/get-events.json");
+    /// The "Response Format" error example: the record it shows is Rhea Greswell's.
+    pub const USER_ERROR: &str = include_str!("../../fixtures/reference/post-user-errors.json");
+    /// The fob PUT example: the fob and the user it names.
+    pub const FOB_PUT: &str = include_str!("../../fixtures/reference/put-fob-request.json");
 }
 
-#[allow(clippy::too_many_arguments)]
-fn person(
-    tx: &Transaction,
+/// Parses a built-in fixture; the tests load every one of them, so this cannot fail at run time.
+fn parse<T: DeserializeOwned>(json: &str) -> T {
+    serde_json::from_str(json).expect("a built-in reference fixture")
+}
+
+/// The records of a `{"data":[...]}` fixture.
+fn records<T: DeserializeOwned>(json: &str) -> Vec<T> {
+    #[derive(Deserialize)]
+    struct Data<T> {
+        data: Vec<T>,
+    }
+    parse::<Data<T>>(json).data
+}
+
+#[derive(Deserialize, Clone)]
+struct IdRef {
     id: i64,
-    kind: &str,
-    id_num: &str,
-    first: &str,
-    last: &str,
-    name: &str,
-    email: &str,
-    phone: &str,
-    pin: &str,
-    eff: &str,
-    exp: &str,
-    enabled: bool,
-) -> rusqlite::Result<()> {
+}
+
+/// A door as the door, door-state and access-level examples show it (each shows some fields).
+#[derive(Deserialize, Clone)]
+struct Door {
+    id: i64,
+    name: String,
+    #[serde(default)]
+    location: String,
+    enabled: Option<bool>,
+    controller: Option<String>,
+    battery_level: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct AccessLevel {
+    id: i64,
+    name: String,
+    #[serde(default)]
+    doors: Vec<Door>,
+}
+
+#[derive(Deserialize)]
+struct Credential {
+    id: i64,
+    card_num: String,
+    credential_key: String,
+    claim_status: String,
+    user: Vec<db::IdName>,
+}
+
+/// A user or fob of the examples, with its access levels.
+#[derive(Deserialize, Clone, Default)]
+struct Example {
+    #[serde(flatten)]
+    person: Person,
+    #[serde(default)]
+    accesslevels: Vec<IdRef>,
+}
+
+/// The "Response Format" example of a rejected user record.
+#[derive(Deserialize)]
+struct UserErrorExample {
+    input_data: Example,
+}
+
+/// Inserts a person and its access levels (not its card: see [`credential`]). Dates in an
+/// input form are stored in the response form.
+fn person(tx: &Transaction, kind: &str, p: &Person, levels: &[IdRef]) -> rusqlite::Result<()> {
+    let date = |d: &str| parse_date(d).unwrap_or_else(|| d.to_string());
     tx.prepare_cached(
         "INSERT INTO person (id, kind, id_num, first_name, last_name, name, email, phone, pin, \
          access_effective, access_expires, enabled) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
     )?
-    .execute(params![id, kind, id_num, first, last, name, email, phone, pin, eff, exp, enabled])?;
+    .execute(params![p.id, kind, p.id_num, p.first_name, p.last_name, p.name, p.email, p.phone, p.pin, date(&p.access_effective), date(&p.access_expires), p.enabled])?;
+    for level in levels {
+        tx.prepare_cached("INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?,?)")?.execute([p.id, level.id])?;
+    }
     Ok(())
 }
 
@@ -273,37 +324,127 @@ fn key(rng: &mut Rng) -> String {
     (0..4).map(|_| (0..4).map(|_| CH[rng.below(CH.len())] as char).collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
-fn demo(tx: &Transaction) -> rusqlite::Result<()> {
-    let mut rng = Rng(0x10c7_5eed);
-    // Schedules: the reference's two, then generated ones.
-    let mut sched = tx.prepare_cached("INSERT INTO schedule (id, name, d0, d1, d2, d3, d4, d5, d6, start, stop) VALUES (?,?,?,?,?,?,?,?,?,?,?)")?;
-    let schedules: &[(i64, &str, [i64; 7], &str, &str)] = &[
-        (543, "0800-1700 M-F, 1200-1500 Sat", [1, 1, 1, 1, 1, 0, 0], "08:00:00", "16:59:59"),
-        (1404, "Weekend Cleaners", [0, 0, 0, 0, 0, 1, 1], "06:40:00", "19:49:59"),
+/// What the sandbox adds to the examples' records, where the reference shows none.
+mod added {
+    /// More schedules, for the access levels below and the generated ones:
+    /// (id, name, d0..d6, start, stop).
+    pub const SCHEDULES: &[(i64, &str, [i64; 7], &str, &str)] = &[
         (1405, "24/7", [1, 1, 1, 1, 1, 1, 1], "00:00:00", "23:59:59"),
         (1406, "Business Hours", [1, 1, 1, 1, 1, 0, 0], "07:00:00", "18:59:59"),
         (1407, "Night Shift", [1, 1, 1, 1, 1, 1, 0], "22:00:00", "06:59:59"),
         (1408, "Weekday Mornings", [1, 1, 1, 1, 1, 0, 0], "06:00:00", "11:59:59"),
     ];
-    for (id, name, d, start, stop) in schedules {
-        sched.execute(params![id, name, d[0], d[1], d[2], d[3], d[4], d[5], d[6], start, stop])?;
+
+    /// Battery levels of the example doors that the door-state example leaves out.
+    pub const BATTERY: &[(i64, f64)] = &[(166, 0.87), (174, 0.91), (603, 0.55), (983, 0.82), (1087, 0.96)];
+
+    /// Access levels 123 and 789, which the user POST example assigns: (id, name, door ids).
+    pub const LEVELS: &[(i64, &str, &[i64])] = &[(123, "Staff", &[166, 174]), (789, "Contractors", &[603])];
+
+    /// The schedule of each example access level.
+    pub const LEVEL_SCHEDULE: &[(i64, i64)] = &[(123, 543), (208, 1405), (212, 543), (512, 1406), (574, 1404), (789, 1408)];
+
+    /// The fob PUT example's user (first and last name, e-mail, phone) and access level.
+    pub const FOB_PUT_USER: (&str, &str, &str, &str) = ("Morgan", "Reyes", "morgan.reyes@example.com", "5550100188");
+    pub const FOB_PUT_USER_LEVEL: i64 = 123;
+    /// The fob PUT example's fob.
+    pub const FOB_PUT_FOB: &str = "Loaner Fob 7";
+}
+
+/// Every record of the reference's examples, with what [`added`] fills in.
+fn examples(tx: &Transaction) -> rusqlite::Result<()> {
+    example_places(tx)?;
+    example_people(tx)?;
+    for e in records::<EventOut>(reference::EVENTS) {
+        db::insert_event(tx, &e)?;
     }
-    // Doors: GET /door, /doorstate and /accesslevel examples, then 40 generated.
+    Ok(())
+}
+
+/// The examples' schedules, doors and access levels.
+fn example_places(tx: &Transaction) -> rusqlite::Result<()> {
+    let mut schedule = tx.prepare_cached("INSERT INTO schedule (id, name, d0, d1, d2, d3, d4, d5, d6, start, stop) VALUES (?,?,?,?,?,?,?,?,?,?,?)")?;
+    let examples = records::<ScheduleOut>(reference::SCHEDULES).into_iter().map(|s| (s.id, s.name, [s.d0, s.d1, s.d2, s.d3, s.d4, s.d5, s.d6], s.start, s.stop));
+    let added = added::SCHEDULES.iter().map(|&(id, name, d, start, stop)| (id, name.to_string(), d, start.to_string(), stop.to_string()));
+    for (id, name, d, start, stop) in examples.chain(added) {
+        schedule.execute(params![id, name, d[0], d[1], d[2], d[3], d[4], d[5], d[6], start, stop])?;
+    }
+    let levels = records::<AccessLevel>(reference::ACCESS_LEVELS);
+    // Each door once, as the first example that shows it has it.
+    let mut doors = BTreeMap::new();
+    let door_examples = records::<Door>(reference::DOORS).into_iter().chain(records(reference::DOOR_STATES)).chain(levels.iter().flat_map(|l| l.doors.clone()));
+    for d in door_examples {
+        doors.entry(d.id).or_insert(d);
+    }
     let mut door = tx.prepare_cached("INSERT INTO door (id, name, location, enabled, controller, battery_level) VALUES (?,?,?,?,?,?)")?;
-    let api = "BEST Switch™ API";
-    let examples: &[(i64, &str, &str, f64)] = &[
-        (166, "Office Supplies", "Main Hall", 0.87),
-        (174, "Hall Entrance", "", 0.91),
-        (187, "Room 1", "", 0.64),
-        (446, "Room 2", "", 0.74),
-        (603, "Maintenance Office", "", 0.55),
-        (983, "Office Door", "", 0.82),
-        (1087, "Front Door", "", 0.96),
-        (611127, "Room 3", "", 0.99),
-    ];
-    for (id, name, loc, bat) in examples {
-        door.execute(params![id, name, loc, true, api, bat])?;
+    for d in doors.values() {
+        let battery = d.battery_level.or_else(|| added::BATTERY.iter().find(|(id, _)| *id == d.id).map(|b| b.1));
+        door.execute(params![d.id, d.name, d.location, d.enabled.unwrap_or(true), d.controller.as_deref().unwrap_or(CONTROLLER), battery.unwrap_or(1.0)])?;
     }
+    let mut level = tx.prepare_cached("INSERT INTO accesslevel (id, name, schedule_id) VALUES (?,?,?)")?;
+    let mut level_door = tx.prepare_cached("INSERT OR IGNORE INTO accesslevel_door (accesslevel_id, door_id) VALUES (?,?)")?;
+    let level_rows = levels.into_iter().map(|l| (l.id, l.name, l.doors.iter().map(|d| d.id).collect::<Vec<_>>()));
+    for (id, name, doors) in level_rows.chain(added::LEVELS.iter().map(|(id, name, doors)| (*id, name.to_string(), doors.to_vec()))) {
+        level.execute(params![id, name, added::LEVEL_SCHEDULE.iter().find(|(l, _)| *l == id).map(|s| s.1)])?;
+        for d in doors {
+            level_door.execute([id, d])?;
+        }
+    }
+    Ok(())
+}
+
+/// The examples' users, fobs and credentials.
+fn example_people(tx: &Transaction) -> rusqlite::Result<()> {
+    // The credential example's holders: "User, Test" is a name only; the error example's
+    // record is Rhea Greswell's, in full but for the two values it is rejected for: her card
+    // is the credential's, her e-mail has one `@`.
+    let mut greswell = parse::<UserErrorExample>(reference::USER_ERROR).input_data;
+    while greswell.person.email.contains("@@") {
+        greswell.person.email = greswell.person.email.replace("@@", "@");
+    }
+    for c in records::<Credential>(reference::CREDENTIALS) {
+        let holder = &c.user[0];
+        credential(tx, Some(c.id), &c.card_num, &c.credential_key, &c.claim_status, holder.id)?;
+        let (last, first) = holder.name.split_once(", ").unwrap_or((&holder.name, ""));
+        let mut record = if (last, first) == (greswell.person.last_name.as_str(), greswell.person.first_name.as_str()) {
+            greswell.clone()
+        } else {
+            Example { person: Person { last_name: last.into(), first_name: first.into(), ..Person::default() }, accesslevels: vec![] }
+        };
+        record.person.id = holder.id;
+        person(tx, "user", &record.person, &record.accesslevels)?;
+    }
+    let users = records::<Example>(reference::USER_BY_IDNUM).into_iter().chain(records(reference::USER_BY_ID)).map(|e| ("user", e));
+    for (kind, e) in users.chain(records::<Example>(reference::FOBS).into_iter().map(|e| ("fob", e))) {
+        person(tx, kind, &e.person, &e.accesslevels)?;
+        credential(tx, None, &e.person.card_num, "", "Unclaimed", e.person.id)?;
+    }
+    // The fob PUT example's fob and user, so that the example succeeds; each with a card
+    // numbered like its id.
+    let put = &parse::<serde_json::Value>(reference::FOB_PUT)["fobs"][0];
+    let (fob_id, user_id) = (flexible_id(&put["id"]).unwrap_or_default(), flexible_id(&put["user_id"]).unwrap_or_default());
+    let (first_name, last_name, email, phone) = added::FOB_PUT_USER;
+    let user = Person {
+        id: user_id,
+        id_num: format!("EMP-{user_id}"),
+        first_name: first_name.into(),
+        last_name: last_name.into(),
+        email: email.into(),
+        phone: phone.into(),
+        ..Person::default()
+    };
+    person(tx, "user", &user, &[IdRef { id: added::FOB_PUT_USER_LEVEL }])?;
+    credential(tx, None, &user_id.to_string(), "", "Unclaimed", user_id)?;
+    let fob = Person { id: fob_id, id_num: format!("FOB-{fob_id}"), name: added::FOB_PUT_FOB.into(), ..Person::default() };
+    person(tx, "fob", &fob, &[])?;
+    credential(tx, None, &fob_id.to_string(), "", "Unclaimed", fob_id)
+}
+
+/// Deterministic generated data: 40 doors, 10 access levels, 500 users (ids 2001..2500,
+/// cards 20001..20500) and access events up to 5,000.
+fn generated(tx: &Transaction) -> rusqlite::Result<()> {
+    let mut rng = Rng(0x10c7_5eed);
+    let mut door = tx.prepare_cached("INSERT INTO door (id, name, location, enabled, controller, battery_level) VALUES (?,?,?,?,?,?)")?;
     let mut gen_doors = Vec::new();
     for i in 0..40usize {
         let id = 2001 + i as i64;
@@ -313,27 +454,12 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         };
         let bat = (5 + rng.below(96)) as f64 / 100.0;
         let enabled = !rng.chance(5);
-        door.execute(params![id, name, loc, enabled, api, bat])?;
+        door.execute(params![id, name, loc, enabled, CONTROLLER, bat])?;
         gen_doors.push(id);
     }
-    // Access levels.
     let mut level = tx.prepare_cached("INSERT INTO accesslevel (id, name, schedule_id) VALUES (?,?,?)")?;
     let mut level_door = tx.prepare_cached("INSERT OR IGNORE INTO accesslevel_door (accesslevel_id, door_id) VALUES (?,?)")?;
-    let ex_levels: &[(i64, &str, Option<i64>, &[i64])] = &[
-        (123, "Staff", Some(543), &[166, 174]),
-        (208, "Security", Some(1405), &[983, 1087]),
-        (212, "Administration", Some(543), &[]),
-        (512, "Cardholder", Some(1406), &[]),
-        (574, "Housekeeping", Some(1404), &[1087]),
-        (789, "Contractors", Some(1408), &[603]),
-    ];
-    for (id, name, s, doors) in ex_levels {
-        level.execute(params![id, name, s])?;
-        for d in *doors {
-            level_door.execute([*id, *d])?;
-        }
-    }
-    let sched_ids = [543i64, 1404, 1405, 1406, 1407, 1408];
+    let sched_ids: Vec<i64> = tx.prepare("SELECT id FROM schedule ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     let mut gen_levels = Vec::new();
     for (i, name) in LEVELS.iter().enumerate() {
         let id = 1201 + i as i64;
@@ -344,41 +470,6 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         gen_levels.push(id);
     }
     let mut assign = tx.prepare_cached("INSERT OR IGNORE INTO person_accesslevel (person_id, accesslevel_id) VALUES (?,?)")?;
-    // Reference users, credential holders and fobs.
-    credential(tx, Some(335), "1003", "AAAA-BBBB-1111-2222", "Claimed", 300)?;
-    credential(tx, Some(129813), "1234", "CCCC-DDDD-5555-6666", "Unclaimed", 244)?;
-    person(tx, 300, "user", "", "Test", "User", "", "", "", "", "", "", true)?;
-    person(
-        tx,
-        244,
-        "user",
-        "qjwi-880329359",
-        "Rhea",
-        "Greswell",
-        "",
-        "rgreswell0@gravatar.com",
-        "8184365134",
-        "0986",
-        "2022-01-24T00:00:00.000Z",
-        "2022-10-29T00:00:00.000Z",
-        false,
-    )?;
-    assign.execute([244, 574])?;
-    person(tx, 1690, "user", "ABC123-98765", "Joe3", "Smith3", "", "j.smith@web.place", "1112223333", "", "2022-01-05T23:59:59.000Z", "", false)?;
-    credential(tx, None, "5556", "", "Unclaimed", 1690)?;
-    person(tx, 1693, "user", "", "Susan3", "Brown3", "", "susan.brown@web.place", "33344455555", "", "", "", true)?;
-    credential(tx, None, "8769", "", "Unclaimed", 1693)?;
-    person(tx, 5678, "fob", "", "", "", "Fob 1", "", "", "", "", "", false)?;
-    credential(tx, None, "10000", "", "Unclaimed", 5678)?;
-    person(tx, 6789, "fob", "", "", "", "Fob 2", "", "", "", "2022-05-05T09:00:00.000Z", "2022-05-05T12:00:00.000Z", false)?;
-    credential(tx, None, "10001", "", "Unclaimed", 6789)?;
-    // Targets of the fob PUT example ({"id":"613297","user_id":"613188"}).
-    person(tx, 613188, "user", "EMP-613188", "Morgan", "Reyes", "", "morgan.reyes@example.com", "5550100188", "", "", "", true)?;
-    credential(tx, None, "613188", "", "Unclaimed", 613188)?;
-    assign.execute([613188, 123])?;
-    person(tx, 613297, "fob", "FOB-613297", "", "", "Loaner Fob 7", "", "", "", "", "", true)?;
-    credential(tx, None, "613297", "", "Unclaimed", 613297)?;
-    // Generated users: ids 2001..2500, card numbers 20001..20500.
     let mut emails = HashSet::new();
     let mut users = Vec::new();
     for i in 0..500usize {
@@ -393,7 +484,7 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         }
         let phone = format!("555{:07}", rng.below(10_000_000));
         let pin = if rng.chance(30) { format!("{:04}", rng.below(10_000)) } else { String::new() };
-        let (eff, exp) = if rng.chance(12) {
+        let (access_effective, access_expires) = if rng.chance(12) {
             let m = 1 + rng.below(12);
             (format!("2024-{m:02}-01T08:00:00.000Z"), format!("{}-{m:02}-01T17:00:00.000Z", 2025 + rng.below(3)))
         } else {
@@ -401,7 +492,12 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         };
         let enabled = !rng.chance(5);
         let id_num = format!("EMP-{:05}", 10001 + i);
-        person(tx, id, "user", &id_num, first, last, "", &email, &phone, &pin, &eff, &exp, enabled)?;
+        person(
+            tx,
+            "user",
+            &Person { id, id_num, first_name: first.into(), last_name: last.into(), email, phone, pin, access_effective, access_expires, enabled, ..Person::default() },
+            &[],
+        )?;
         let card = (20001 + i).to_string();
         let status = if rng.chance(70) { "Claimed" } else { "Unclaimed" };
         credential(tx, None, &card, &key(&mut rng), status, id)?;
@@ -411,35 +507,12 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         }
         users.push((format!("{last}, {first}"), card));
     }
-    // Events: the three reference events, then ascending generated ones up to 5,000.
-    for e in example_events() {
-        tx.prepare_cached(
-            "INSERT INTO event (id, device, code, code_text, subcode, subcode_text, schedule, controller, \
-             location, card_num, user, category, category_text, hw_time, db_time) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        )?
-        .execute(params![
-            e.id,
-            e.device,
-            e.code,
-            e.code_text,
-            e.subcode,
-            e.subcode_text,
-            e.schedule,
-            e.controller,
-            e.location,
-            e.card_num,
-            e.user,
-            e.category,
-            e.category_text,
-            e.hw_time,
-            e.db_time
-        ])?;
-    }
+    // Events ascending after the examples' newest.
     let door_rows = door_pool(tx)?;
-    let mut id = 865i64;
+    let mut id: i64 = tx.query_row("SELECT MAX(id) FROM event", [], |r| r.get(0))?;
     let mut t = 1_637_283_600_000i64; // 2021-11-19T01:00:00Z
-    for _ in 0..(db::EVENT_CACHE as usize - 3) {
+    let examples: i64 = tx.query_row("SELECT COUNT(*) FROM event", [], |r| r.get(0))?;
+    for _ in 0..(db::EVENT_CACHE - examples) {
         id += 1 + rng.below(7) as i64;
         t += 1000 * (30 + rng.below(870) as i64);
         let (u, card) = &users[rng.below(users.len())];
@@ -447,28 +520,7 @@ fn demo(tx: &Transaction) -> rusqlite::Result<()> {
         let roll = rng.below(100);
         let mut e = access_event(d, u, card, roll, t, 50 + rng.below(4950) as i64);
         e.id = id;
-        tx.prepare_cached(
-            "INSERT INTO event (id, device, code, code_text, subcode, subcode_text, schedule, controller, \
-             location, card_num, user, category, category_text, hw_time, db_time) \
-             VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        )?
-        .execute(params![
-            e.id,
-            e.device,
-            e.code,
-            e.code_text,
-            e.subcode,
-            e.subcode_text,
-            e.schedule,
-            e.controller,
-            e.location,
-            e.card_num,
-            e.user,
-            e.category,
-            e.category_text,
-            e.hw_time,
-            e.db_time
-        ])?;
+        db::insert_event(tx, &e)?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! names repeated within the batch are reported even when the earlier record failed.
 //! With `validate_fails_batch` true any failure rolls the whole transaction back.
 
-use crate::db::{self, EventOut};
+use crate::db::{self, EventOut, Person};
 use crate::validate::{flexible_bool, flexible_id, is_numeric, is_valid_email, iso_from_millis, now_millis, parse_date, show, Options};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde_json::{value::RawValue, Map, Value};
@@ -276,39 +276,26 @@ fn write_event(tx: &Transaction, code: i64, code_text: &str, user: &str, card: &
     Ok(())
 }
 
-struct PersonRow {
-    id: i64,
-    id_num: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    phone: String,
-    pin: String,
-    access_effective: String,
-    access_expires: String,
-    enabled: bool,
-    card_num: String,
-}
-
-fn load_person(tx: &Transaction, id: i64) -> rusqlite::Result<PersonRow> {
+fn load_person(tx: &Transaction, id: i64) -> rusqlite::Result<Person> {
     tx.prepare_cached(
-        "SELECT id, id_num, first_name, last_name, email, phone, pin, access_effective, \
+        "SELECT id, id_num, first_name, last_name, name, email, phone, pin, access_effective, \
          access_expires, enabled, COALESCE((SELECT card_num FROM credential WHERE person_id = p.id \
          ORDER BY id LIMIT 1), '') FROM person p WHERE id = ?",
     )?
     .query_row([id], |r| {
-        Ok(PersonRow {
+        Ok(Person {
             id: r.get(0)?,
             id_num: r.get(1)?,
             first_name: r.get(2)?,
             last_name: r.get(3)?,
-            email: r.get(4)?,
-            phone: r.get(5)?,
-            pin: r.get(6)?,
-            access_effective: r.get(7)?,
-            access_expires: r.get(8)?,
-            enabled: r.get(9)?,
-            card_num: r.get(10)?,
+            name: r.get(4)?,
+            email: r.get(5)?,
+            phone: r.get(6)?,
+            pin: r.get(7)?,
+            access_effective: r.get(8)?,
+            access_expires: r.get(9)?,
+            enabled: r.get(10)?,
+            card_num: r.get(11)?,
         })
     })
 }

@@ -533,3 +533,40 @@ fn events_window_options_overlap_and_newest_first() {
     assert_eq!(ids("events?id=5"), [8, 7, 6, 5, 4, 3], "ids above 5 - 3, newest first");
     assert_eq!(ids("events?id=1"), (1..=8).rev().collect::<Vec<_>>());
 }
+
+#[test]
+fn method_not_allowed_names_the_endpoints_methods() {
+    let s = Server::start(&["--admin", "--seed", "empty"]);
+    let allowed = |r: &Resp| {
+        let mut m: Vec<String> = r.header("allow").unwrap_or_default().split(',').map(|m| m.trim().to_string()).collect();
+        m.sort();
+        m
+    };
+    let r = s.send("DELETE", "fob/", "");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.json(), json!({"data":{"error":"Method not allowed: DELETE /api/v1/fob/"}}));
+    assert_eq!(allowed(&r), ["GET", "HEAD", "POST", "PUT"]);
+    assert_eq!(allowed(&s.send("PUT", "uservalidate", "{}")), ["POST"]);
+    // HEAD is a GET without the body
+    let r = s.raw("HEAD", &s.url("door"), &[("apiuser", USER), ("apikey", KEY)], None).unwrap();
+    assert_eq!((r.status, r.text.as_str()), (200, ""));
+    // the admin API: an unknown path is a 404, a wrong method a 405
+    assert_eq!(s.admin("GET", "nope", None).status, 404);
+    let r = s.admin("PUT", "faults", Some(&json!({})));
+    assert_eq!(r.status, 405);
+    assert_eq!(allowed(&r), ["DELETE", "GET", "HEAD", "POST"]);
+}
+
+#[test]
+fn demo_seed_holds_the_rejected_example_record_as_user_244() {
+    let s = Server::start(&[]);
+    let example = fixture_json("post-user-errors.json")["input_data"].clone();
+    let u = s.list("user?id=244")[0].clone();
+    for k in ["id_num", "first_name", "last_name", "phone", "enabled"] {
+        assert_eq!(u[k], example[k], "{k}");
+    }
+    assert_eq!((u["access_effective"].as_str(), u["access_expires"].as_str()), (Some("2022-01-24T00:00:00.000Z"), Some("2022-10-29T00:00:00.000Z")));
+    // corrected where the example is invalid: its credential's card, one `@`
+    assert_eq!((u["card_num"].as_str(), u["email"].as_str()), (Some("1234"), Some("rgreswell0@gravatar.com")));
+    assert_eq!(u["accesslevels"], json!([{"id":574,"name":"Housekeeping"}]));
+}
