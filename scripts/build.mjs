@@ -29,9 +29,9 @@ async function step(name, fn) {
   console.log(`build: ${name} done in ${seconds(start)}`);
 }
 
-// Two modules: the whole SDK (size first: opt-level "z", wasm-opt -Oz) and the offline
-// validators alone for `lockt-secureaccess/validate` (speed first: the `validate` profile at
-// opt-level 3, wasm-opt -O3; small anyway, as it holds no client).
+// Two modules: the whole SDK (opt-level "z", wasm-opt -Oz) and the offline validators alone
+// for `lockt-secureaccess/validate` (wasm-opt -O3; it holds no client). In both the rules,
+// crate lockt-rules, are built at opt-level 3 (the per-package profiles in Cargo.toml).
 const MODULES = [
   { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: "-Oz" },
   { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: "-O3" },
