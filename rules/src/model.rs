@@ -9,11 +9,9 @@ use tsify::Tsify;
 pub struct AccessLevelInput {
     /// The access level's id: a positive integer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id: Option<u64>,
     /// The access level's name, resolved to its id by the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
 }
 

@@ -36,7 +36,6 @@ pub struct AccessLevelRef {
     pub id: u64,
     /// The access level's name (returned on read, ignored on write).
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
 }
 

@@ -33,16 +33,13 @@ impl std::ops::AddAssign for BatchSummary {
 pub struct UserOptions {
     /// Update users matched by `id_num` or email instead of ignoring them. Default false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub update_existing: Option<bool>,
     /// Fail a whole call when one record is invalid, and send nothing when any record fails
     /// client-side validation. Default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub validate_fails_batch: Option<bool>,
     /// Replace the users' access levels instead of adding to them. Default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub replace_privileges: Option<bool>,
 }
 
@@ -52,7 +49,6 @@ pub struct UserOptions {
 pub struct DoorOptions {
     /// Fail a whole call when one record is invalid. Default true.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub validate_fails_batch: Option<bool>,
 }
 

@@ -11,11 +11,9 @@ pub struct Credential {
     pub id: u64,
     /// The card number.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<String>,
     /// The credential registration key.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub credential_key: Option<String>,
     /// Whether the credential is claimed: `"Claimed"` or `"Unclaimed"`.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
@@ -24,7 +22,6 @@ pub struct Credential {
     /// The holder. The reference defines an object and shows an array of one (API-ERRATA #11):
     /// both are read, and the SDK always gives an object.
     #[serde(default, deserialize_with = "holder", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user: Option<CredentialHolder>,
 }
 

@@ -11,22 +11,18 @@ pub struct Door {
     pub id: u64,
     /// Text description of the door type.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub r#type: Option<String>,
     /// The name of the door.
     #[serde(default)]
     pub name: String,
     /// The location of the door.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub location: Option<String>,
     /// Whether the door is enabled.
     #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub enabled: Option<bool>,
     /// The controller the door is attached to.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub controller: Option<String>,
 }
 
@@ -48,6 +44,5 @@ pub struct DoorState {
     pub name: String,
     /// Battery level as a fraction from 0 to 1; absent when not applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub battery_level: Option<f64>,
 }

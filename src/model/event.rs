@@ -14,62 +14,47 @@ pub struct Event {
     pub id: u64,
     /// The device that caused the event.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub device: Option<String>,
     /// The event code (e.g. 48 Access Granted, 49 Access Denied).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub code: Option<i64>,
     /// The event code as text.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub code_text: Option<String>,
     /// The event sub-code, when there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub subcode: Option<i64>,
     /// The event sub-code as text, when there is one.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub subcode_text: Option<String>,
     /// The schedule's name, if applicable.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub schedule: Option<String>,
     /// The controller's name, if applicable.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub controller: Option<String>,
     /// The location of the device, if applicable.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub location: Option<String>,
     /// The card number involved.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<String>,
     /// The user's name.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user: Option<String>,
     /// The event category.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub category: Option<i64>,
     /// The event category as text.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub category_text: Option<String>,
     /// The time the device reported (the examples' name for the event time).
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub hw_time: Option<String>,
     /// The event time under the name the reference's table uses, when a server sends it.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub event_time: Option<String>,
     /// When the event was recorded in the system.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub db_time: Option<String>,
 }

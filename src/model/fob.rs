@@ -12,35 +12,27 @@ pub struct Fob {
     pub id: u64,
     /// Unique id number supplied by the external system.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<String>,
     /// The name of the fob.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
     /// The card number assigned to the fob.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<String>,
     /// The credential registration key assigned to the fob.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub credential_key: Option<String>,
     /// Whether the fob is enabled.
     #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub enabled: Option<bool>,
     /// When access starts; absent when not set.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<String>,
     /// When access ends; absent when not set.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<String>,
     /// The user the fob is assigned to, when the API says.
     #[serde(default, deserialize_with = "lenient::opt_id", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub user_id: Option<u64>,
     /// The access levels of the fob (empty when none are listed).
     #[serde(default, deserialize_with = "lenient::list")]
@@ -55,7 +47,6 @@ pub struct FobActivity {
     pub fob: Fob,
     /// When the fob was last used; absent when never.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_activity: Option<String>,
 }
 
@@ -64,23 +55,18 @@ pub struct FobActivity {
 pub struct FobInput {
     /// Unique id number supplied by the external system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<String>,
     /// The name of the fob.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
     /// Card number: digits, as text or a number (API-ERRATA #15); sent as text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<Text>,
     /// When access starts; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<String>,
     /// When access ends; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<String>,
 }
 
@@ -93,10 +79,8 @@ pub struct FobAssignment {
     pub user_id: Text,
     /// When access starts; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<String>,
     /// When access ends; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<String>,
 }

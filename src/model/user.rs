@@ -15,51 +15,39 @@ pub struct User {
     pub id: u64,
     /// Unique id number supplied by the external system.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<String>,
     /// First name.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<String>,
     /// Last name.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<String>,
     /// A single display name, present on some records instead of first/last name.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<String>,
     /// The card number assigned to the user (digits).
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<String>,
     /// The credential registration key assigned to the user.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub credential_key: Option<String>,
     /// Email address.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub email: Option<String>,
     /// Phone number.
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub phone: Option<String>,
     /// Numeric PIN, as text (API-ERRATA #6).
     #[serde(default, deserialize_with = "lenient::opt_text", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub pin: Option<String>,
     /// When access starts, as the API wrote it (e.g. `2022-05-05T09:00:00.000Z`); absent when not set.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<String>,
     /// When access ends, as the API wrote it; absent when not set.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<String>,
     /// Whether the user is enabled.
     #[serde(default, deserialize_with = "lenient::opt_bool", skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub enabled: Option<bool>,
     /// The access levels assigned to the user (empty when none are listed).
     #[serde(default, deserialize_with = "lenient::list")]
@@ -75,54 +63,41 @@ pub struct User {
 pub struct UserInput {
     /// The system id of an existing user (for updates).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id: Option<Text>,
     /// Unique id number supplied by the external system; matches existing users on update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<String>,
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<String>,
     /// Last name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<String>,
     /// Card number: digits only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<Text>,
     /// Credential registration key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub credential_key: Option<String>,
     /// Email address (WHATWG valid e-mail address); matches existing users on update.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub email: Option<String>,
     /// Phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub phone: Option<String>,
     /// PIN: digits only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub pin: Option<Text>,
     /// When access starts; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<String>,
     /// When access ends; `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<String>,
     /// Whether the user is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub enabled: Option<Flag>,
     /// Access levels to assign, by id or by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub accesslevels: Option<Vec<AccessLevelInput>>,
 }

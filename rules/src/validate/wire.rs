@@ -16,47 +16,36 @@ use crate::model::AccessLevelInput;
 pub struct WireUser<'a> {
     /// The system id of an existing user, as a number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id: Option<u64>,
     /// Unique id number supplied by the external system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<Cow<'a, str>>,
     /// First name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub first_name: Option<Cow<'a, str>>,
     /// Last name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub last_name: Option<Cow<'a, str>>,
     /// Card number: digit text (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub card_num: Option<Cow<'a, str>>,
     /// Credential registration key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub credential_key: Option<Cow<'a, str>>,
     /// Email address, sanitized as `<input type=email>` does (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub email: Option<Cow<'a, str>>,
     /// Phone number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub phone: Option<Cow<'a, str>>,
     /// PIN: digit text (or `""`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub pin: Option<Cow<'a, str>>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<Cow<'a, str>>,
     /// `"true"` or `"false"`: the string form of the reference's request examples (API-ERRATA #5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +53,6 @@ pub struct WireUser<'a> {
     pub enabled: Option<Cow<'a, str>>,
     /// Access levels as `{ id }`, or `{ name }` still to be resolved to an id by the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub accesslevels: Option<Vec<AccessLevelInput>>,
 }
 
@@ -73,21 +61,17 @@ pub struct WireUser<'a> {
 pub struct WireFob<'a> {
     /// Unique id number supplied by the external system.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub id_num: Option<Cow<'a, str>>,
     /// The name of the fob.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub name: Option<Cow<'a, str>>,
     /// Card number: digit text (API-ERRATA #15).
     pub card_num: Cow<'a, str>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<Cow<'a, str>>,
 }
 
@@ -100,11 +84,9 @@ pub struct WireFobAssignment<'a> {
     pub user_id: Cow<'a, str>,
     /// When access starts: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_effective: Option<Cow<'a, str>>,
     /// When access ends: `YYYY-MM-DD HH:MM:SS`, or `""` for "not set".
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[tsify(optional)]
     pub access_expires: Option<Cow<'a, str>>,
 }
 
