@@ -1,6 +1,6 @@
 //! Request building and response parsing for every endpoint: pure Rust, no I/O.
 //!
-//! The transport (`client::transport`) sends an [`ApiRequest`] and hands back a
+//! The engine's transport (`engine::Transport`) sends an [`ApiRequest`] and hands back a
 //! [`RawResponse`]; everything the API documents about paths, bodies and envelopes lives here.
 
 use serde::de::DeserializeOwned;
@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, RecordError};
-use crate::model::BatchSummary;
+use crate::model::{scalar_text, BatchSummary};
 
 /// The production base URL (API-ERRATA #16: the same host and path for every endpoint).
 pub const DEFAULT_BASE_URL: &str = "https://cloudapi.lockt.com/api/v1";
@@ -422,15 +422,6 @@ fn same_record(sent: &Value, echoed: &Value) -> bool {
             _ => b.get(k) == Some(v),
         }),
         _ => sent == echoed,
-    }
-}
-
-fn scalar_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(crate::model::number_text(n)),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 

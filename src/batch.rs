@@ -1,5 +1,5 @@
 //! The batch engine's bookkeeping: splitting into calls of at most 100 and giving every input
-//! record exactly one final status. Pure Rust; the wasm layer drives the calls.
+//! record exactly one final status. Pure Rust; the engine (`engine::writes`) drives the calls.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -7,8 +7,8 @@ use tsify::Tsify;
 
 use crate::api::{match_errors, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
 use crate::error::{Error, ErrorKind};
-use crate::model::BatchSummary;
-use crate::validate::Warning;
+use crate::model::{scalar_text, BatchSummary};
+use crate::validate::{normalize_time, Warning};
 
 /// Splits `records` into consecutive blocks of at most `size` (at least 1).
 pub fn plan_batches<T: Clone>(records: &[T], size: usize) -> Vec<Vec<T>> {
@@ -77,7 +77,7 @@ pub struct RecordReport {
 pub struct StopReason {
     /// The error kind (`auth`, `rate_limited`, `server`, ...).
     #[tsify(type = "LocktErrorKind")]
-    pub kind: String,
+    pub kind: ErrorKind,
     /// The HTTP status, when there was one.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[tsify(optional)]
@@ -205,7 +205,7 @@ impl BatchRun {
     /// Stops the run because of `error`: every open record is `notSent` with `why` (reason
     /// `aborted` for an abort, else `not_reached`).
     pub fn stop(&mut self, error: &Error, why: &str) {
-        self.stopped_by = Some(StopReason { kind: error.kind.as_str().to_string(), status: error.status, message: error.message.clone() });
+        self.stopped_by = Some(StopReason { kind: error.kind, status: error.status, message: error.message.clone() });
         let open: Vec<usize> = (0..self.outcomes.len()).filter(|i| self.is_open(*i)).collect();
         let reason = if error.kind == ErrorKind::Aborted { RecordReason::Aborted } else { RecordReason::NotReached };
         self.settle_all(open, RecordStatus::NotSent, reason, why);
@@ -278,7 +278,7 @@ pub const FOB_REASSIGN_READ_BACK: ReadBackSpec = ReadBackSpec { keys: &["id"], .
 /// value, so none means absent, and a later key matching someone else does not count. When
 /// no server record shows that key at all, nothing can be told.
 pub fn read_back(sent: &Value, server: &[Value], spec: &ReadBackSpec) -> ReadBack {
-    let key_of = |v: &Value, k: &str| v.get(k).and_then(text).filter(|s| !s.is_empty()).map(|t| if k == "email" { t.to_ascii_lowercase() } else { t });
+    let key_of = |v: &Value, k: &str| v.get(k).and_then(scalar_text).filter(|s| !s.is_empty()).map(|t| if k == "email" { t.to_ascii_lowercase() } else { t });
     let Some((k, want)) = spec.keys.iter().find_map(|k| key_of(sent, k).map(|v| (*k, v))) else { return ReadBack::Unclear };
     match server.iter().find(|s| key_of(s, k).as_deref() == Some(want.as_str())) {
         Some(found) if holds(sent, found, spec.readable) => ReadBack::Held,
@@ -296,7 +296,7 @@ fn holds(sent: &Value, server: &Value, readable: &[&str]) -> bool {
     fields.iter().filter(|(k, _)| readable.contains(&k.as_str())).all(|(k, v)| {
         let Some(theirs) = shown(server, k) else { return true };
         let norm = |v: &Value| -> String {
-            let t = text(v).unwrap_or_default();
+            let t = scalar_text(v).unwrap_or_default();
             if k.starts_with("access_") {
                 comparable_time(&t)
             } else {
@@ -307,22 +307,17 @@ fn holds(sent: &Value, server: &Value, readable: &[&str]) -> bool {
     })
 }
 
+/// A time in a form that compares equal when it is the same wall time: the wire form for any
+/// form the API reads or writes (`2022-10-29T00:00:00.000Z` is `2022-10-29 00:00:00`), else
+/// the text itself. The one place time equality is decided.
+pub fn comparable_time(t: &str) -> String {
+    let t = t.trim();
+    normalize_time(t).ok().flatten().map_or_else(|| t.to_string(), |w| w.into_owned())
+}
+
 /// The server record's field `k`, unless it is absent or null.
 fn shown<'a>(record: &'a Value, k: &str) -> Option<&'a Value> {
     record.get(k).filter(|v| !v.is_null())
-}
-
-fn comparable_time(t: &str) -> String {
-    t.replace('T', " ").trim_end_matches('Z').split('.').next().unwrap_or_default().trim().to_string()
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(crate::model::number_text(n)),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
@@ -383,7 +378,7 @@ mod tests {
         let mut aborted = BatchRun::new(1);
         aborted.stop(&Error::new(ErrorKind::Aborted, "aborted"), "Not sent: the run was aborted");
         assert_eq!(aborted.finish().records[0].reason, Some(RecordReason::Aborted));
-        assert_eq!(r.stopped_by.unwrap().kind, ErrorKind::Auth.as_str());
+        assert_eq!(r.stopped_by.unwrap().kind, ErrorKind::Auth);
     }
 
     #[test]

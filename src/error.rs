@@ -82,8 +82,6 @@ pub struct Error {
     pub messages: Vec<String>,
     /// Per-record problems of a failed write.
     pub details: Vec<RecordError>,
-    /// Whether trying again later may succeed.
-    pub retryable: bool,
     /// What the runtime threw, for a request that got no answer (`fetch`'s own error).
     pub cause: Option<wasm_bindgen::JsValue>,
 }
@@ -95,8 +93,7 @@ const INSTANCE_FAILURES: [&str; 2] = ["Unable to enumerate dependant record", "U
 impl Error {
     /// An error of `kind` with a message and nothing else.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        let retryable = matches!(kind, ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited);
-        Error { kind, status: None, message: message.into(), messages: Vec::new(), details: Vec::new(), retryable, cause: None }
+        Error { kind, status: None, message: message.into(), messages: Vec::new(), details: Vec::new(), cause: None }
     }
 
     /// A `config` error.
@@ -111,9 +108,8 @@ impl Error {
 
     /// Maps a failed HTTP answer to an error: status to kind here and nowhere else.
     pub fn from_status(status: u16, messages: Vec<String>, details: Vec<RecordError>) -> Self {
-        let instance_failure = messages.iter().any(|m| INSTANCE_FAILURES.iter().any(|t| m.starts_with(t)));
         let kind = match status {
-            _ if instance_failure => ErrorKind::Server,
+            _ if is_instance_failure(&messages) => ErrorKind::Server,
             400 if !details.is_empty() => ErrorKind::Validation,
             400 | 405 | 409 | 413 | 415 | 422 => ErrorKind::BadRequest,
             401 | 403 => ErrorKind::Auth,
@@ -121,7 +117,6 @@ impl Error {
             429 => ErrorKind::RateLimited,
             _ => ErrorKind::Server,
         };
-        let retryable = instance_failure || matches!(status, 429 | 500 | 502 | 503 | 504);
         let summary = match kind {
             ErrorKind::Auth => "The API refused the credentials (check apiUser and apiKey)".to_string(),
             ErrorKind::RateLimited => "The API rejected the request because another write was in progress".to_string(),
@@ -134,8 +129,35 @@ impl Error {
             Some(first) => format!("{summary}: {first}"),
             None => summary,
         };
-        Error { kind, status: Some(status), message, messages, details, retryable, cause: None }
+        Error { kind, status: Some(status), message, messages, details, cause: None }
     }
+
+    /// Whether trying again later may succeed (JS: `error.retryable`): no answer came, the API
+    /// asked to slow down, or it failed in a way that passes (500, a gateway's 502/503/504,
+    /// Lockt's instance failures). The one place that decides it.
+    pub fn is_transient(&self) -> bool {
+        match self.kind {
+            ErrorKind::Network | ErrorKind::Timeout | ErrorKind::RateLimited => true,
+            ErrorKind::Server => is_instance_failure(&self.messages) || matches!(self.status, Some(500 | 502 | 503 | 504)),
+            _ => false,
+        }
+    }
+
+    /// Whether a write that failed this way may have been applied by the server: its answer
+    /// was lost or unreadable, or the caller aborted it in flight. Not when the API refused it
+    /// unprocessed, nor when it was aborted while waiting after a 429 (status 429 kept). The
+    /// one place that decides it.
+    pub fn may_have_applied(&self) -> bool {
+        match self.kind {
+            ErrorKind::Aborted => self.status != Some(429),
+            kind => matches!(kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Internal),
+        }
+    }
+}
+
+/// Whether the API's messages report a failure of the customer's own Lockt instance.
+fn is_instance_failure(messages: &[String]) -> bool {
+    messages.iter().any(|m| INSTANCE_FAILURES.iter().any(|t| m.starts_with(t)))
 }
 
 impl std::fmt::Display for Error {
@@ -167,7 +189,7 @@ mod tests {
         let detail = RecordError { index: Some(0), messages: vec!["Non-Numeric card_num found: A8914".into()], input_data: None };
         let e = Error::from_status(400, vec!["Validation errors found. Batch has failed. Details provided.".into()], vec![detail]);
         assert_eq!(e.kind, ErrorKind::Validation);
-        assert!(!e.retryable);
+        assert!(!e.is_transient());
         assert!(e.message.contains("Batch has failed"));
     }
 
@@ -175,7 +197,7 @@ mod tests {
     fn lockt_instance_failures_are_retryable_server_errors() {
         let e = Error::from_status(400, vec!["Unable to locate template. Batch has been terminated and exception flagged.".into()], vec![]);
         assert_eq!(e.kind, ErrorKind::Server);
-        assert!(e.retryable);
+        assert!(e.is_transient());
         let e = Error::from_status(200, vec!["Unable to enumerate dependant record. Batch has been terminated and exception flagged.".into()], vec![]);
         assert_eq!(e.kind, ErrorKind::Server);
     }
@@ -183,10 +205,28 @@ mod tests {
     #[test]
     fn retryable_statuses() {
         for s in [429, 500, 502, 503, 504] {
-            assert!(Error::from_status(s, vec![], vec![]).retryable, "{s}");
+            assert!(Error::from_status(s, vec![], vec![]).is_transient(), "{s}");
         }
-        for s in [400, 401, 404] {
-            assert!(!Error::from_status(s, vec![], vec![]).retryable, "{s}");
+        for s in [400, 401, 404, 501] {
+            assert!(!Error::from_status(s, vec![], vec![]).is_transient(), "{s}");
         }
+        for kind in [ErrorKind::Network, ErrorKind::Timeout] {
+            assert!(Error::new(kind, "").is_transient());
+        }
+        for kind in [ErrorKind::Decode, ErrorKind::Aborted, ErrorKind::Server, ErrorKind::Config] {
+            assert!(!Error::new(kind, "").is_transient());
+        }
+    }
+
+    #[test]
+    fn may_have_applied_unless_refused_unprocessed() {
+        for kind in [ErrorKind::Server, ErrorKind::Decode, ErrorKind::Timeout, ErrorKind::Network, ErrorKind::Internal, ErrorKind::Aborted] {
+            assert!(Error::new(kind, "").may_have_applied(), "{kind:?}");
+        }
+        for s in [400, 401, 404, 429] {
+            assert!(!Error::from_status(s, vec![], vec![]).may_have_applied(), "{s}");
+        }
+        let aborted_waiting = Error { status: Some(429), ..Error::new(ErrorKind::Aborted, "") };
+        assert!(!aborted_waiting.may_have_applied());
     }
 }

@@ -5,10 +5,10 @@ pub use lockt_rules::{csv_import, validate};
 
 pub mod api;
 pub mod batch;
+pub mod engine;
 pub mod error;
 pub mod model;
 pub mod wasm;
-pub mod workflows;
 
 /// The SDK's version, from Cargo.toml.
 #[wasm_bindgen]

@@ -26,6 +26,18 @@ impl Text {
 
 pub use lockt_rules::model::number_text;
 
+/// A scalar JSON value as text, for comparing what was sent with what the API shows: strings
+/// trimmed, numbers as JSON writes them, booleans as `true`/`false`; `None` for null, arrays
+/// and objects.
+pub fn scalar_text(v: &serde_json::Value) -> Option<String> {
+    match v {
+        serde_json::Value::String(s) => Some(s.trim().to_string()),
+        serde_json::Value::Number(n) => Some(number_text(n)),
+        serde_json::Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_string()),
+        _ => None,
+    }
+}
+
 /// A boolean the API may also write as the string `"true"` or `"false"`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Tsify)]
 #[serde(untagged)]

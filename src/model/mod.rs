@@ -24,6 +24,6 @@ pub use credential::{Credential, CredentialHolder, CredentialReissue, Credential
 pub use door::{Door, DoorInput, DoorState};
 pub use event::Event;
 pub use fob::{Fob, FobActivity, FobAssignment, FobInput};
-pub use lenient::{number_text, Flag, Text};
+pub use lenient::{number_text, scalar_text, Flag, Text};
 pub use schedule::Schedule;
 pub use user::{User, UserInput};

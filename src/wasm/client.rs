@@ -7,11 +7,20 @@ use serde::Deserialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
-use super::resources::*;
-use super::transport::{Hooks, Transport};
+use super::access_levels::AccessLevelsApi;
+use super::calls::{io_of, spawn};
+use super::credentials::CredentialsApi;
+use super::doors::DoorsApi;
+use super::events::EventsApi;
+use super::fobs::FobsApi;
+use super::schedules::SchedulesApi;
+use super::transport::{Fetch, Hooks};
+use super::users::UsersApi;
 use super::{from_js, to_js_error};
-use crate::api::{decide_base_url, precheck_base_url, UrlParts, DEFAULT_BASE_URL};
+use crate::api::{decide_base_url, parse_single, precheck_base_url, ApiRequest, UrlParts, DEFAULT_BASE_URL};
+use crate::engine::cases;
 use crate::error::Error;
+use crate::model::NextCardNumber;
 
 /// Settings for a `LocktClient`.
 #[derive(Debug, Default, Deserialize, Tsify)]
@@ -83,11 +92,6 @@ export interface LocktHooks {
 }
 "#;
 
-/// What every handle of one client shares.
-pub(crate) struct Inner {
-    pub transport: Transport,
-}
-
 /// A client for the Lockt SecureAccess Cloud API v1.
 ///
 /// ```js
@@ -96,7 +100,7 @@ pub(crate) struct Inner {
 /// ```
 #[wasm_bindgen]
 pub struct LocktClient {
-    inner: Rc<Inner>,
+    fetch: Rc<Fetch>,
 }
 
 #[wasm_bindgen]
@@ -147,62 +151,66 @@ impl LocktClient {
         if !(max_wait_ms.is_finite() && max_wait_ms >= 0.0) {
             return Err(Error::config("rateLimit.maxWaitMs must be a number >= 0"));
         }
-        let transport = Transport::new(base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks);
-        Ok(LocktClient { inner: Rc::new(Inner { transport }) })
+        let fetch = Fetch::new(base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks);
+        Ok(LocktClient { fetch: Rc::new(fetch) })
     }
 
     /// Card holders: list, get, save, validate, and the case processes.
     #[wasm_bindgen(getter)]
     pub fn users(&self) -> UsersApi {
-        UsersApi::new(self.inner.clone())
+        UsersApi::new(self.fetch.clone())
     }
 
     /// Credentials: list, summary, reissue.
     #[wasm_bindgen(getter)]
     pub fn credentials(&self) -> CredentialsApi {
-        CredentialsApi::new(self.inner.clone())
+        CredentialsApi::new(self.fetch.clone())
     }
 
     /// The event log: list, after an id, and a live tail.
     #[wasm_bindgen(getter)]
     pub fn events(&self) -> EventsApi {
-        EventsApi::new(self.inner.clone())
+        EventsApi::new(self.fetch.clone())
     }
 
     /// Doors: list, create, battery states.
     #[wasm_bindgen(getter)]
     pub fn doors(&self) -> DoorsApi {
-        DoorsApi::new(self.inner.clone())
+        DoorsApi::new(self.fetch.clone())
     }
 
     /// Fobs: list, create, reassign, check.
     #[wasm_bindgen(getter)]
     pub fn fobs(&self) -> FobsApi {
-        FobsApi::new(self.inner.clone())
+        FobsApi::new(self.fetch.clone())
     }
 
     /// Schedules.
     #[wasm_bindgen(getter)]
     pub fn schedules(&self) -> SchedulesApi {
-        SchedulesApi::new(self.inner.clone())
+        SchedulesApi::new(self.fetch.clone())
     }
 
     /// Access levels.
     #[wasm_bindgen(getter, js_name = accessLevels)]
     pub fn access_levels(&self) -> AccessLevelsApi {
-        AccessLevelsApi::new(self.inner.clone())
+        AccessLevelsApi::new(self.fetch.clone())
     }
 
     /// The next free card number, as digit text (`GET /nextcardnum`, pending release).
     #[wasm_bindgen(js_name = nextCardNumber, unchecked_return_type = "Promise<string>")]
     pub fn next_card_number(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
-        next_card_number(self.inner.clone(), options)
+        let fetch = self.fetch.clone();
+        spawn(async move {
+            let n: NextCardNumber = parse_single(&cases::read(&io_of(&fetch, &options)?, &ApiRequest::get("nextcardnum")).await?)?;
+            n.card_num.ok_or_else(|| Error::decode(200, "no card_num in the answer"))
+        })
     }
 
     /// The client's settings without secrets: `{ baseUrl, apiUser, apiKey: "[redacted]", ... }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "Record<string, unknown>")]
     pub fn to_json(&self) -> JsValue {
-        let t = &self.inner.transport;
+        let t = &self.fetch;
         let o = Object::new();
         let _ = Reflect::set(&o, &"baseUrl".into(), &t.base_url.as_str().into());
         let _ = Reflect::set(&o, &"apiUser".into(), &t.api_user.as_deref().map_or(JsValue::UNDEFINED, JsValue::from));
@@ -218,7 +226,7 @@ impl LocktClient {
     /// `LocktClient(<baseUrl>)`, without secrets.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        format!("LocktClient({})", self.inner.transport.base_url)
+        format!("LocktClient({})", self.fetch.base_url)
     }
 }
 

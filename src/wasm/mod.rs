@@ -1,23 +1,36 @@
 //! The thin JS layer over the pure core: the `LocktClient` class, its resource handles, the
-//! offline validators, and the bridge that turns core errors into JS `LocktError`s.
+//! engine's transport (fetch, timers, Web Locks), the offline validators, and the bridge that
+//! turns core errors into JS `LocktError`s.
 //!
 //! Values cross the boundary as JSON text (`JSON.stringify` in, `JSON.parse` out): one call
 //! each way whatever the record count, and no JS object is ever written field by field, so
 //! keys such as `__proto__` stay plain data.
 
 // The client (everything that talks to the API) is the `client` feature; without it the
-// module holds only the offline validators: the `lockt-secureaccess/validate` entry.
+// module holds only the offline validators: the `lockt-secureaccess/validate` entry. The client
+// is the engine's transport (`transport`) and one file per resource, each verb converting its
+// arguments and handing them to the engine (`crate::engine`).
+#[cfg(feature = "client")]
+mod access_levels;
+#[cfg(feature = "client")]
+mod calls;
 #[cfg(feature = "client")]
 pub mod client;
+#[cfg(feature = "client")]
+mod credentials;
+#[cfg(feature = "client")]
+mod doors;
+#[cfg(feature = "client")]
+mod events;
+#[cfg(feature = "client")]
+mod fobs;
 pub mod offline;
 #[cfg(feature = "client")]
-mod resources;
+mod schedules;
 #[cfg(feature = "client")]
 mod transport;
 #[cfg(feature = "client")]
-mod workflows;
-#[cfg(feature = "client")]
-mod writes;
+mod users;
 
 use std::cell::RefCell;
 
@@ -111,7 +124,7 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     }
     set("messages", &e.messages.iter().map(JsValue::from).collect::<Array>());
     set("details", &to_js(&e.details).unwrap_or_else(|_| Array::new().into()));
-    set("retryable", &e.retryable.into());
+    set("retryable", &e.is_transient().into());
     if let Some(cause) = &e.cause {
         set("cause", cause);
     }

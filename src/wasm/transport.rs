@@ -1,6 +1,7 @@
-//! Sending one API call with the runtime's `fetch` (the request built by gloo-net): headers, timeout,
-//! the caller's abort signal, waiting out 429s, retries for reads, one write in flight at a
-//! time, and the caller's hooks.
+//! The engine's transport in the runtime: one send with `fetch` (the request built by
+//! gloo-net) with headers, timeout and the caller's abort signal; timers; one write in flight
+//! at a time (a queue, and Web Locks across tabs); and the caller's hooks. Whether and when to
+//! send again is the engine's decision (`engine::retry`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
 
 use crate::api::{transport_error, ApiRequest, Method, RawResponse};
+use crate::engine::{Reply, RetryPolicy, Transport};
 use crate::error::{Error, ErrorKind};
 
 #[wasm_bindgen]
@@ -28,7 +30,7 @@ extern "C" {
 }
 
 /// How the client reaches the API; the apikey lives here and nowhere else.
-pub(crate) struct Transport {
+pub(crate) struct Fetch {
     pub base_url: String,
     pub api_user: Option<String>,
     api_key: Option<String>,
@@ -109,10 +111,7 @@ pub struct LocktRetryEvent {
     pub wait_ms: f64,
 }
 
-/// Told the length of each wait for the API's write slot after a 429, before it starts.
-pub(crate) type OnWait<'a> = Option<&'a dyn Fn(f64)>;
-
-impl Transport {
+impl Fetch {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         base_url: String,
@@ -125,58 +124,12 @@ impl Transport {
         hooks: Hooks,
     ) -> Self {
         let lock_name = format!("lockt-secureaccess write {base_url} {}", api_user.as_deref().unwrap_or(""));
-        Transport { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name) }
+        Fetch { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name) }
     }
 
-    /// Sends `req`; see [`Transport::call_waiting`].
-    pub async fn call(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<RawResponse, Error> {
-        self.call_waiting(req, signal, None).await
-    }
-
-    /// Sends `req`. A 429 (the API processed nothing) is waited out and sent again, reads and
-    /// writes alike, for at most `max_wait_ms` in total: full-jitter exponential backoff, never
-    /// sooner than `Retry-After`. Reads are also retried on network errors, 502, 503 and 504,
-    /// up to `max_retries` times. Writes wait their turn (one in flight per client, and per
-    /// origin where the Web Locks API exists). A signal that fires while waiting ends the call
-    /// at once; after a 429 its error keeps status 429, so the caller knows nothing was applied.
-    pub async fn call_waiting(&self, req: &ApiRequest, signal: Option<&AbortSignal>, on_wait: OnWait<'_>) -> Result<RawResponse, Error> {
-        let _turn = if req.is_write() { Some(self.writes.acquire().await) } else { None };
-        let (mut attempt, mut faults, mut throttled, mut waited) = (1, 0, 0, 0.0);
-        loop {
-            self.hooks.request(|| self.request_event(req, attempt));
-            let started = js_sys::Date::now();
-            let result = self.send_once(req, signal).await;
-            let duration_ms = js_sys::Date::now() - started;
-            let status = result.as_ref().ok().map(|(resp, _)| resp.status);
-            let failure = result.as_ref().err().map(|e| e.kind);
-            self.hooks.response(|| LocktResponseEvent { send: self.send(req, attempt), status, error: failure, duration_ms });
-            let fault = !req.is_write()
-                && match failure {
-                    Some(kind) => kind == ErrorKind::Network,
-                    None => matches!(status, Some(502..=504)),
-                };
-            let (reason, wait) = if let (Ok((_, retry_after)), Some(429)) = (&result, status) {
-                match rate_limit_wait(throttled, *retry_after, self.max_wait_ms - waited) {
-                    Some(wait) => (ErrorKind::RateLimited, wait),
-                    None => return result.map(|(resp, _)| resp),
-                }
-            } else if fault && faults < self.max_retries {
-                faults += 1;
-                (if failure.is_some() { ErrorKind::Network } else { ErrorKind::Server }, fault_backoff(faults))
-            } else {
-                return result.map(|(resp, _)| resp);
-            };
-            self.hooks.retry(|| LocktRetryEvent { send: self.send(req, attempt), status, reason, wait_ms: wait });
-            if reason == ErrorKind::RateLimited {
-                throttled += 1;
-                waited += wait;
-                if let Some(f) = on_wait {
-                    f(wait);
-                }
-            }
-            sleep(wait, signal).await.map_err(|e| Error { status, ..e })?;
-            attempt += 1;
-        }
+    /// This client's transport for one call under the caller's `signal`.
+    pub fn with_signal(&self, signal: Option<AbortSignal>) -> FetchCall<'_> {
+        FetchCall { fetch: self, signal }
     }
 
     fn url(&self, req: &ApiRequest) -> String {
@@ -193,16 +146,17 @@ impl Transport {
         if self.api_key.is_some() {
             headers.insert("apikey".into(), "[redacted]".into());
         }
-        LocktRequestEvent { send: self.send(req, attempt), headers }
+        LocktRequestEvent { send: self.send_event(req, attempt), headers }
     }
 
-    fn send(&self, req: &ApiRequest, attempt: u32) -> LocktSend {
+    /// Which send of which call a hook event is about.
+    fn send_event(&self, req: &ApiRequest, attempt: u32) -> LocktSend {
         let url = self.url(req);
         let path = url.find("://").and_then(|i| url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string())).unwrap_or_default();
         LocktSend { method: req.method.as_str().into(), url, path, attempt }
     }
 
-    async fn send_once(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<(RawResponse, Option<f64>), Error> {
+    async fn send_once(&self, req: &ApiRequest, signal: Option<&AbortSignal>) -> Result<Reply, Error> {
         if signal.is_some_and(AbortSignal::aborted) {
             return Err(transport_error(ErrorKind::Aborted, ""));
         }
@@ -243,7 +197,7 @@ impl Transport {
 
     /// One fetch, body read included; `Err` carries what the runtime threw, `Ok` may still
     /// hold an error of its own (a refused redirect).
-    async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<(RawResponse, Option<f64>), Error>, JsValue> {
+    async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<Reply, Error>, JsValue> {
         let method = match req.method {
             Method::Get => HttpMethod::GET,
             Method::Post => HttpMethod::POST,
@@ -271,10 +225,61 @@ impl Transport {
         let headers = response.headers();
         let header = |name: &str| headers.get(name).ok().flatten();
         let content_type = header("content-type").unwrap_or_default();
-        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v));
+        let retry_after = header("retry-after");
         let status = response.status();
         let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
-        Ok(Ok((RawResponse { status, content_type, body }, retry_after)))
+        Ok(Ok(Reply { response: RawResponse { status, content_type, body }, retry_after }))
+    }
+}
+
+/// One call's transport: the client's fetch under the caller's abort signal.
+pub(crate) struct FetchCall<'a> {
+    fetch: &'a Fetch,
+    signal: Option<AbortSignal>,
+}
+
+impl Transport for FetchCall<'_> {
+    type WriteTurn = WriteTurn;
+
+    async fn send(&self, req: &ApiRequest, attempt: u32) -> Result<Reply, Error> {
+        let fetch = self.fetch;
+        fetch.hooks.request(|| fetch.request_event(req, attempt));
+        let started = js_sys::Date::now();
+        let result = fetch.send_once(req, self.signal.as_ref()).await;
+        let duration_ms = js_sys::Date::now() - started;
+        let status = result.as_ref().ok().map(|r| r.response.status);
+        let error = result.as_ref().err().map(|e| e.kind);
+        fetch.hooks.response(|| LocktResponseEvent { send: fetch.send_event(req, attempt), status, error, duration_ms });
+        result
+    }
+
+    async fn sleep(&self, ms: f64) -> Result<(), Error> {
+        sleep(ms, self.signal.as_ref()).await
+    }
+
+    async fn write_turn(&self) -> WriteTurn {
+        self.fetch.writes.acquire().await
+    }
+
+    fn is_aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+
+    fn now(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+
+    fn policy(&self) -> RetryPolicy {
+        RetryPolicy { max_retries: self.fetch.max_retries, max_wait_ms: self.fetch.max_wait_ms }
+    }
+
+    fn retrying(&self, req: &ApiRequest, attempt: u32, status: Option<u16>, reason: ErrorKind, wait_ms: f64) {
+        let fetch = self.fetch;
+        fetch.hooks.retry(|| LocktRetryEvent { send: fetch.send_event(req, attempt), status, reason, wait_ms });
     }
 }
 
@@ -315,37 +320,8 @@ fn thrown_text(thrown: &JsValue) -> String {
     }
 }
 
-/// The first backoff term after a 429, before doubling.
-const RATE_LIMIT_BASE_MS: f64 = 100.0;
-/// The largest backoff term after repeated 429s.
-const RATE_LIMIT_CAP_MS: f64 = 1_000.0;
-
-/// The wait before resending after the `throttled`+1-th 429 of a call, with `patience_ms`
-/// left: `Retry-After` (when sent) plus full jitter, uniform in 0..min(cap, base * 2^n). The
-/// jitter comes on top of `Retry-After` so that writers told the same delay do not all come
-/// back at once. `None` when the patience is used up or `Retry-After` asks for more than is left.
-fn rate_limit_wait(throttled: i32, retry_after_s: Option<f64>, patience_ms: f64) -> Option<f64> {
-    let ceiling = (RATE_LIMIT_BASE_MS * 2f64.powi(throttled.min(30))).min(RATE_LIMIT_CAP_MS);
-    let floor = retry_after_s.map_or(0.0, |s| s * 1000.0);
-    (patience_ms > 0.0 && floor <= patience_ms).then(|| (floor + js_sys::Math::random() * ceiling).min(patience_ms))
-}
-
-/// The wait before the `n`-th retry of a read after a fault: exponential, half jittered.
-fn fault_backoff(n: u32) -> f64 {
-    250.0 * 2f64.powi(n as i32 - 1) * (0.5 + js_sys::Math::random() / 2.0)
-}
-
-/// `Retry-After` in seconds: delta-seconds or an HTTP date.
-fn parse_retry_after(v: &str) -> Option<f64> {
-    if let Ok(s) = v.trim().parse::<u32>() {
-        return Some(f64::from(s));
-    }
-    let at = js_sys::Date::parse(v);
-    (!at.is_nan()).then(|| ((at - js_sys::Date::now()) / 1000.0).max(0.0))
-}
-
 /// Waits `ms`, or fails as `aborted` when the signal fires first.
-pub(crate) async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
+async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
     let aborted = || signal.is_some_and(AbortSignal::aborted);
     if aborted() {
         return Err(transport_error(ErrorKind::Aborted, ""));

@@ -1,11 +1,17 @@
-//! The event tail's bookkeeping: a cursor, events yielded once in ascending id order, and
-//! gaps reported when the server's 5,000-event window has moved past the cursor.
+//! The event tail: a cursor, events yielded once in ascending id order, gaps reported when
+//! the server's 5,000-event window has moved past the cursor, and the poll loop that rides
+//! out transient errors with backoff.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use serde::Serialize;
 use tsify::Tsify;
 
+use super::cases::read_list;
+use super::transport::Transport;
+use crate::api::{self, ApiRequest};
+use crate::error::{Error, ErrorKind};
 use crate::model::Event;
 
 /// How many events the API keeps and returns at most.
@@ -62,6 +68,86 @@ impl TailState {
     pub fn is_drained(&self) -> bool {
         self.buffer.is_empty()
     }
+}
+
+/// The first wait after a failed poll, before doubling.
+const TAIL_BACKOFF_MS: f64 = 500.0;
+/// The longest wait after repeated failed polls.
+const TAIL_BACKOFF_CAP_MS: f64 = 30_000.0;
+
+/// One live tail: its state between polls, and how often it polls.
+#[derive(Debug)]
+pub struct EventTail {
+    /// The cursor and the events read but not yet handed out.
+    pub state: TailState,
+    /// Whether the starting point is known; a tail without `after` starts after the newest
+    /// event of its first poll.
+    pub started: bool,
+    /// The time between polls when there is nothing new, in ms.
+    pub interval_ms: f64,
+}
+
+impl EventTail {
+    /// A tail after `after` (a saved cursor), or after the newest event now when `None`.
+    pub fn new(after: Option<u64>, interval_ms: f64) -> Self {
+        EventTail { state: TailState::new(after.unwrap_or(0)), started: after.is_some(), interval_ms }
+    }
+}
+
+/// The tail's next event; `None` when the caller's signal ends it. Polls `/events?id=` until
+/// an event comes, waiting `interval_ms` between empty polls, and `on_gap` hears of each gap.
+/// No borrow of `tail` is held while waiting or while `on_gap` runs (it may read the cursor).
+pub async fn next_event<T: Transport>(io: &T, tail: &RefCell<EventTail>, on_gap: &dyn Fn(EventGap)) -> Result<Option<Event>, Error> {
+    let mut backoff = TAIL_BACKOFF_MS;
+    loop {
+        if io.is_aborted() {
+            return Ok(None);
+        }
+        if let Some(event) = tail.borrow_mut().state.next_event() {
+            return Ok(Some(event));
+        }
+        let (started, cursor, interval_ms) = {
+            let t = tail.borrow();
+            (t.started, t.state.cursor, t.interval_ms)
+        };
+        let req = if started { api::events_after(cursor) } else { ApiRequest::get("events") };
+        match read_list::<T, Event>(io, &req).await {
+            Ok(events) if started => {
+                backoff = TAIL_BACKOFF_MS;
+                let (gap, drained) = {
+                    let mut t = tail.borrow_mut();
+                    let gap = t.state.absorb(events);
+                    (gap, t.state.is_drained())
+                };
+                if let Some(gap) = gap {
+                    on_gap(gap);
+                }
+                if drained && io.sleep(interval_ms).await.is_err() {
+                    return Ok(None);
+                }
+            }
+            Ok(events) => {
+                let mut t = tail.borrow_mut();
+                t.state = TailState::new(events.iter().map(|e| e.id).max().unwrap_or(0));
+                t.started = true;
+            }
+            Err(e) if e.kind == ErrorKind::Aborted => return Ok(None),
+            Err(e) if rides_out(&e) => {
+                if io.sleep(backoff).await.is_err() {
+                    return Ok(None);
+                }
+                backoff = (backoff * 2.0).min(TAIL_BACKOFF_CAP_MS);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Whether a tail keeps polling after a failed poll: after any transient error, and after any
+/// failure of the server or the answer (a 501, a proxy's garbled page), which a long-running
+/// tail outlives; not after `auth`, `config` and the like, which need the caller.
+fn rides_out(e: &Error) -> bool {
+    e.is_transient() || matches!(e.kind, ErrorKind::Server | ErrorKind::Decode)
 }
 
 #[cfg(test)]

@@ -1,24 +1,22 @@
-//! The batch engine's driver: validate everything, send blocks of at most 100 one at a time,
-//! read back what went unanswered, and settle every record exactly once.
+//! The batch engine: send blocks of at most 100 valid records one at a time, read back what
+//! went unanswered, resend what is plainly absent once, and settle every record exactly once.
 
 use std::cell::Cell;
 
-use js_sys::Function;
 use serde::Serialize;
 use serde_json::Value;
-use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
-use super::client::Inner;
-use super::to_js;
-use super::transport::sleep;
-use crate::api::{parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
+use super::retry;
+use super::transport::Transport;
+use crate::api::{match_errors, parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
 use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
-use crate::error::{Error, ErrorKind};
-use crate::validate::Validation;
+use crate::error::{Error, ErrorKind, RecordError};
+use crate::model::BatchSummary;
+use crate::validate::{InvalidRecord, Validation};
 
 /// Where and how one kind of record is written.
-pub(crate) struct WriteSpec {
+#[derive(Debug, Clone)]
+pub struct WriteSpec {
     /// `POST` or `PUT`.
     pub method: Method,
     /// The endpoint, e.g. `user`.
@@ -36,37 +34,22 @@ pub(crate) struct WriteSpec {
     pub may_ignore: bool,
 }
 
-/// The caller's controls over a run, and where the run stands for progress reports.
-#[derive(Default)]
-pub(crate) struct RunControl {
-    pub signal: Option<AbortSignal>,
-    pub on_progress: Option<Function>,
-    at: Cell<BatchProgress>,
-}
-
-impl RunControl {
-    pub fn new(signal: Option<AbortSignal>, on_progress: Option<Function>) -> Self {
-        RunControl { signal, on_progress, at: Cell::default() }
+impl WriteSpec {
+    /// A write whose only option is `validate_fails_batch`.
+    pub fn simple(method: Method, path: &'static str, node: &'static str, validate_fails_batch: bool, read_back: Option<ReadBackSpec>) -> Self {
+        let options = vec![("validate_fails_batch", validate_fails_batch)];
+        WriteSpec { method, path, node, options, validate_fails_batch, read_back, may_ignore: false }
     }
 
-    /// Reports progress after a call, or at the start of a wait for the API's write slot.
-    fn progress(&self, p: BatchProgress) {
-        self.at.set(p);
-        if let (Some(f), Ok(v)) = (&self.on_progress, to_js(&p)) {
-            // A throwing callback must not cost a record its status.
-            let _ = f.call1(&JsValue::NULL, &v);
-        }
-    }
-
-    /// Counts a wait of `ms` after a 429 and reports it (`waiting: true`).
-    fn waiting(&self, ms: f64) {
-        let at = self.at.get();
-        self.progress(BatchProgress { waiting: true, waiting_ms: at.waiting_ms + ms, ..at });
+    /// The request carrying `call`'s records: the one place a write's body is built.
+    fn request(&self, call: &[(usize, Value)]) -> ApiRequest {
+        let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
+        ApiRequest::write(self.method, self.path, self.node, &records, &self.options)
     }
 }
 
 /// Progress after each call, and when a call starts waiting for its turn after a 429.
-#[derive(Clone, Copy, Default, Serialize, tsify::Tsify)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, tsify::Tsify)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchProgress {
     /// The call just finished (or, while `waiting`, the call waiting), from 1.
@@ -85,19 +68,56 @@ pub struct BatchProgress {
     pub waiting_ms: f64,
 }
 
-/// Runs a whole write. Client-side rejections are settled first; with
-/// `validate_fails_batch`, nothing is sent while any record is invalid.
-pub(crate) async fn run<W>(inner: &Inner, spec: &WriteSpec, validation: Validation<W>, valid: Vec<(usize, Value)>, total: usize, ctl: &RunControl) -> BatchReport {
+/// Where a run stands, told to the caller's progress callback.
+pub struct Progress<'a> {
+    report: &'a dyn Fn(BatchProgress),
+    at: Cell<BatchProgress>,
+}
+
+impl<'a> Progress<'a> {
+    /// Progress told to `report`.
+    pub fn new(report: &'a dyn Fn(BatchProgress)) -> Self {
+        Progress { report, at: Cell::default() }
+    }
+
+    /// Progress told to no one.
+    pub fn silent() -> Progress<'static> {
+        Progress::new(&|_| {})
+    }
+
+    fn tell(&self, p: BatchProgress) {
+        self.at.set(p);
+        (self.report)(p);
+    }
+
+    /// Counts a wait of `ms` after a 429 and reports it (`waiting: true`).
+    fn waiting(&self, ms: f64) {
+        let at = self.at.get();
+        self.tell(BatchProgress { waiting: true, waiting_ms: at.waiting_ms + ms, ..at });
+    }
+}
+
+/// A run over `total` input records with the client's rejections settled: `invalid` are
+/// rejected with their issues, and what validation dropped is kept for the report.
+pub fn start_run(total: usize, invalid: &[InvalidRecord], warnings: Vec<crate::validate::Warning>) -> BatchRun {
     let mut run = BatchRun::new(total);
-    run.warn(validation.warnings);
-    for bad in &validation.invalid {
+    run.warn(warnings);
+    for bad in invalid {
         run.settle(bad.index, RecordStatus::Rejected, Some(RecordReason::Invalid), bad.issues.iter().map(|i| i.message.clone()).collect(), None);
     }
-    settle_run(inner, spec, valid, ctl, run, !validation.invalid.is_empty()).await
+    run
+}
+
+/// Runs a whole write of validated records. With `validate_fails_batch`, nothing is sent
+/// while any record is invalid.
+pub async fn run<T: Transport>(io: &T, spec: &WriteSpec, validation: Validation<Value>, total: usize, progress: &Progress<'_>) -> BatchReport {
+    let any_invalid = !validation.invalid.is_empty();
+    let run = start_run(total, &validation.invalid, validation.warnings);
+    settle_run(io, spec, validation.valid, progress, run, any_invalid).await
 }
 
 /// Sends the valid records of a run whose client-side rejections are already settled.
-pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usize, Value)>, ctl: &RunControl, mut run: BatchRun, any_invalid: bool) -> BatchReport {
+pub async fn settle_run<T: Transport>(io: &T, spec: &WriteSpec, valid: Vec<(usize, Value)>, progress: &Progress<'_>, mut run: BatchRun, any_invalid: bool) -> BatchReport {
     if any_invalid && spec.validate_fails_batch {
         let indices = valid.iter().map(|(i, _)| *i);
         run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, "Not sent: other records failed client-side validation and validateFailsBatch is true");
@@ -106,15 +126,15 @@ pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usiz
     let calls = plan_batches(&valid, MAX_BATCH);
     let mut sent = 0;
     for (n, call) in calls.iter().enumerate() {
-        if ctl.signal.as_ref().is_some_and(AbortSignal::aborted) {
+        if io.is_aborted() {
             run.stop(&Error::new(ErrorKind::Aborted, "The run was aborted by the caller's signal"), "Not sent: the run was aborted");
             break;
         }
-        let waiting_ms = ctl.at.get().waiting_ms;
-        ctl.at.set(BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len(), waiting: false, waiting_ms });
-        let stop = send_call(inner, spec, call, ctl, &mut run, true).await;
+        let waiting_ms = progress.at.get().waiting_ms;
+        progress.at.set(BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len(), waiting: false, waiting_ms });
+        let stop = send_call(io, spec, call, progress, &mut run, true).await;
         sent += call.len();
-        ctl.progress(BatchProgress { sent, waiting: false, ..ctl.at.get() });
+        progress.tell(BatchProgress { sent, waiting: false, ..progress.at.get() });
         if let Some((error, why)) = stop {
             run.stop(&error, &why);
             break;
@@ -123,29 +143,27 @@ pub(crate) async fn settle_run(inner: &Inner, spec: &WriteSpec, valid: Vec<(usiz
     run.finish()
 }
 
+/// Why the run stops after a call the API refused while `validateFailsBatch` is true.
+const STOPPED_BY_REFUSED_CALL: &str = "Not sent: an earlier call was rejected and validateFailsBatch is true";
+
 /// Sends one call and settles its records; returns the error that must stop the run, if any.
 /// `may_resend` allows one resend of records that reading back shows plainly absent.
-async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl: &RunControl, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
-    let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
-    let req = ApiRequest::write(spec.method, spec.path, spec.node, &records, &spec.options);
-    let answer = match inner.transport.call_waiting(&req, ctl.signal.as_ref(), Some(&|ms| ctl.waiting(ms))).await {
-        Ok(resp) => parse_write(&resp),
-        Err(e) => Err(e),
-    };
+async fn send_call<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], progress: &Progress<'_>, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
+    let answer = retry::call(io, &spec.request(call), &|ms| progress.waiting(ms)).await.and_then(|resp| parse_write(&resp));
     match answer {
         Ok(outcome) => {
             let failed = !outcome.applied;
             let s = outcome.summary;
             if spec.may_ignore && outcome.applied && s.submitted > s.inserted + s.updated + s.errors {
-                settle_ignored(inner, spec, call, &outcome, ctl, run).await;
+                settle_ignored(io, spec, call, &outcome, run).await;
             }
             run.record_answer(call, outcome);
             (failed && spec.validate_fails_batch).then(|| {
                 let e = Error::new(ErrorKind::Validation, "The API rejected a call and validateFailsBatch is true");
-                (e, "Not sent: an earlier call was rejected and validateFailsBatch is true".to_string())
+                (e, STOPPED_BY_REFUSED_CALL.to_string())
             })
         }
-        Err(e) if !may_have_applied(&e) => {
+        Err(e) if !e.may_have_applied() => {
             run.record_unanswered();
             let why = match e.kind {
                 ErrorKind::Aborted => "Not sent: the run was aborted while this call waited for its turn after a 429".to_string(),
@@ -154,7 +172,7 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
             let indices = call.iter().map(|(i, _)| *i);
             if e.kind == ErrorKind::BadRequest {
                 run.settle_all(indices, RecordStatus::Rejected, RecordReason::ServerRejected, &e.message);
-                return spec.validate_fails_batch.then(|| (e, "Not sent: an earlier call was rejected and validateFailsBatch is true".to_string()));
+                return spec.validate_fails_batch.then(|| (e, STOPPED_BY_REFUSED_CALL.to_string()));
             }
             run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, &why);
             Some((e, why))
@@ -164,10 +182,10 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
             // After a timeout or a dropped connection the server may still be finishing the
             // call: give it a moment before reading back. An aborted run sends nothing more.
             let still_running = matches!(e.kind, ErrorKind::Timeout | ErrorKind::Aborted | ErrorKind::Network);
-            if still_running && !ctl.signal.as_ref().is_some_and(AbortSignal::aborted) {
-                let _ = sleep(READ_BACK_GRACE_MS, ctl.signal.as_ref()).await;
+            if still_running && !io.is_aborted() {
+                let _ = io.sleep(READ_BACK_GRACE_MS).await;
             }
-            let absent = reconcile(inner, spec, call, &e, ctl, run).await;
+            let absent = reconcile(io, spec, call, &e, run).await;
             let indices = absent.iter().map(|(i, _)| *i);
             if absent.is_empty() {
                 // Every record is settled by reading back.
@@ -176,7 +194,7 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
                     format!("Unknown: the call was aborted ({}); reading back found the record absent, but the server may still apply it, so it was not sent again", e.message);
                 run.settle_all(indices, RecordStatus::Unknown, RecordReason::ReadBack, &why);
             } else if may_resend {
-                if let Some(stop) = Box::pin(send_call(inner, spec, &absent, ctl, run, false)).await {
+                if let Some(stop) = Box::pin(send_call(io, spec, &absent, progress, run, false)).await {
                     return Some(stop);
                 }
             } else {
@@ -190,25 +208,21 @@ async fn send_call(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], ctl
 }
 
 /// How long to wait before reading back after a call that may still be running on the server.
-const READ_BACK_GRACE_MS: f64 = 1_000.0;
+pub const READ_BACK_GRACE_MS: f64 = 1_000.0;
 
-/// Whether a failed call may have been applied by the server. A call aborted while it waited
-/// after a 429 (status 429 kept) was never processed.
-fn may_have_applied(e: &Error) -> bool {
-    match e.kind {
-        ErrorKind::Aborted => e.status != Some(429),
-        kind => matches!(kind, ErrorKind::Server | ErrorKind::Decode | ErrorKind::Timeout | ErrorKind::Network | ErrorKind::Internal),
-    }
+/// Reads the list a spec reads back from.
+async fn read_back_list<T: Transport>(io: &T, rb: &ReadBackSpec) -> Result<Vec<Value>, Error> {
+    parse_list(&retry::call(io, &ApiRequest::get(rb.path), &|_| {}).await?)
 }
 
 /// The API applied a call but skipped some of its records without saying which: the records
 /// not held as sent are rejected as ignored (before the rest are marked committed).
-async fn settle_ignored(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], outcome: &WriteOutcome, ctl: &RunControl, run: &mut BatchRun) {
+async fn settle_ignored<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], outcome: &WriteOutcome, run: &mut BatchRun) {
     const IGNORED: &str = "Ignored by the API: a user with the same id_num or email already exists and updateExisting is false";
     let Some(rb) = &spec.read_back else { return };
     let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
-    let errored: Vec<usize> = crate::api::match_errors(&sent, &outcome.errors).into_iter().flatten().collect();
-    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(rb.path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+    let errored: Vec<usize> = match_errors(&sent, &outcome.errors).into_iter().flatten().collect();
+    let server = match read_back_list(io, rb).await {
         Ok(list) => list,
         Err(e) => {
             let why = format!("Unknown: the API skipped some records of this call without naming them, and reading back failed: {}", e.message);
@@ -226,13 +240,13 @@ async fn settle_ignored(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)]
 
 /// Reads back the records of an unanswered call: the ones held as sent are committed, the
 /// ones plainly absent are returned for one resend, the rest stay unknown.
-async fn reconcile(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], cause: &Error, ctl: &RunControl, run: &mut BatchRun) -> Vec<(usize, Value)> {
+async fn reconcile<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], cause: &Error, run: &mut BatchRun) -> Vec<(usize, Value)> {
     let unknown = |detail: &str| format!("Unknown: the call went unanswered ({}){detail}", cause.message);
     let Some(rb) = &spec.read_back else {
         run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, RecordReason::ReadBack, &unknown("; this endpoint cannot be read back"));
         return Vec::new();
     };
-    let server: Vec<Value> = match inner.transport.call(&ApiRequest::get(rb.path), ctl.signal.as_ref()).await.and_then(|r| parse_list(&r)) {
+    let server = match read_back_list(io, rb).await {
         Ok(list) => list,
         Err(e) => {
             run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, RecordReason::ReadBack, &unknown(&format!(" and reading back failed: {}", e.message)));
@@ -254,18 +268,18 @@ async fn reconcile(inner: &Inner, spec: &WriteSpec, call: &[(usize, Value)], cau
     resend
 }
 
-/// A server-side validation of users (`POST /uservalidate`): nothing is committed.
-pub(crate) async fn validate_only(inner: &Inner, valid: &[(usize, Value)], ctl: &RunControl) -> Result<(crate::model::BatchSummary, Vec<crate::error::RecordError>), Error> {
-    let mut summary = crate::model::BatchSummary::default();
+/// A server-side validation of users (`POST /uservalidate`): nothing is committed. Returns the
+/// server's counts and every record it refused, by input index.
+pub async fn validate_only<T: Transport>(io: &T, valid: &[(usize, Value)]) -> Result<(BatchSummary, Vec<RecordError>), Error> {
+    let spec = WriteSpec::simple(Method::Post, "uservalidate", "users", false, None);
+    let mut summary = BatchSummary::default();
     let mut details = Vec::new();
-    for call in plan_batches(valid, MAX_BATCH) {
-        let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
-        let req = ApiRequest::write(Method::Post, "uservalidate", "users", &records, &[("validate_fails_batch", false)]);
-        let outcome: WriteOutcome = parse_write(&inner.transport.call(&req, ctl.signal.as_ref()).await?)?;
+    for call_records in plan_batches(valid, MAX_BATCH) {
+        let outcome = parse_write(&retry::call(io, &spec.request(&call_records), &|_| {}).await?)?;
         summary += outcome.summary;
-        let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
-        for (pos, err) in crate::api::match_errors(&sent, &outcome.errors).into_iter().zip(outcome.errors) {
-            details.push(crate::error::RecordError { index: pos.map(|p| call[p].0), messages: err.messages, input_data: err.input_data });
+        let sent: Vec<Value> = call_records.iter().map(|(_, r)| r.clone()).collect();
+        for (pos, err) in match_errors(&sent, &outcome.errors).into_iter().zip(outcome.errors) {
+            details.push(RecordError { index: pos.map(|p| call_records[p].0), messages: err.messages, input_data: err.input_data });
         }
     }
     Ok((summary, details))

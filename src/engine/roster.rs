@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tsify::Tsify;
 
-use crate::model::User;
+use crate::batch::comparable_time;
+use crate::model::{scalar_text, User};
 use crate::validate::normalize_time;
 
 /// A change of one field of a user.
@@ -145,7 +146,7 @@ fn changes(record: &Value, user: &User) -> Vec<FieldChange> {
         } else if field == "id" {
             continue;
         } else {
-            (comparable(field, &live_text(user, field).unwrap_or_default()), comparable(field, &text(value)))
+            (comparable(field, &live_text(user, field).unwrap_or_default()), comparable(field, &scalar_text(value).unwrap_or_default()))
         };
         if from != to {
             out.push(FieldChange { field: field.clone(), from, to });
@@ -162,7 +163,7 @@ fn level_ids(ids: impl Iterator<Item = u64>) -> String {
 fn comparable(field: &str, value: &str) -> String {
     let value = value.trim();
     match field {
-        "access_effective" | "access_expires" => normalize_time(value).ok().flatten().map_or_else(|| value.to_string(), |t| t.into_owned()),
+        "access_effective" | "access_expires" => comparable_time(value),
         "email" => value.to_ascii_lowercase(),
         _ => value.to_string(),
     }
@@ -175,15 +176,7 @@ fn normal_key(key: &str, value: &str) -> String {
 /// A live user's field as text (`enabled` as `true`/`false`).
 fn live_text(user: &User, field: &str) -> Option<String> {
     let v = serde_json::to_value(user).ok()?;
-    v.get(field).map(text)
-}
-
-fn text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
+    v.get(field).and_then(scalar_text)
 }
 
 /// The record that disables `user` at `now`: its key and names, and `access_expires`.

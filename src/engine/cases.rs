@@ -1,0 +1,296 @@
+//! The calls that are more than one request: reads, writes of users with access levels given
+//! by name, the reference's two case processes (assign access levels, disable a user), and
+//! roster sync. Each reads straight through: validate, plan, send, reconcile, report.
+
+use std::collections::BTreeSet;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::clock::wire_time;
+use super::retry;
+use super::roster::{self, PlanProblem, SyncPlan};
+use super::transport::Transport;
+use super::writes::{self, Progress, WriteSpec};
+use crate::api::{self, parse_list, parse_one, ApiRequest, Method};
+use crate::batch::{BatchReport, RecordStatus, USER_READ_BACK};
+use crate::error::{Error, ErrorKind, RecordError};
+use crate::model::{number_text, AccessLevel, BatchSummary, Event, User};
+use crate::validate::{self, normalize_time};
+
+/// Sends a read (retried per the policy) and returns the answer.
+pub async fn read<T: Transport>(io: &T, req: &ApiRequest) -> Result<crate::api::RawResponse, Error> {
+    retry::call(io, req, &|_| {}).await
+}
+
+/// A list read, parsed.
+pub async fn read_list<T: Transport, R: DeserializeOwned>(io: &T, req: &ApiRequest) -> Result<Vec<R>, Error> {
+    parse_list(&read(io, req).await?)
+}
+
+/// `GET /events?id=N`, made exact: strictly after N, ascending, de-duplicated.
+pub async fn events_after<T: Transport>(io: &T, after: u64) -> Result<Vec<Event>, Error> {
+    let mut events: Vec<Event> = read_list(io, &api::events_after(after)).await?;
+    events.retain(|e| e.id > after);
+    events.sort_by_key(|e| e.id);
+    events.dedup_by_key(|e| e.id);
+    Ok(events)
+}
+
+/// The processing options of a user write, with the API's defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UserFlags {
+    /// Update users matched by `id_num` or email instead of ignoring them.
+    pub update_existing: bool,
+    /// Fail a whole call when one record is invalid, and send nothing while any is.
+    pub validate_fails_batch: bool,
+    /// Replace the users' access levels instead of adding to them.
+    pub replace_privileges: bool,
+}
+
+impl Default for UserFlags {
+    fn default() -> Self {
+        UserFlags { update_existing: false, validate_fails_batch: true, replace_privileges: true }
+    }
+}
+
+/// `users.save`: validates, resolves access levels given by name, and writes through the
+/// batch engine.
+pub async fn save_users<T: Transport>(io: &T, records: &[Value], flags: UserFlags, progress: &Progress<'_>) -> Result<BatchReport, Error> {
+    let spec = WriteSpec {
+        method: Method::Post,
+        path: "user",
+        node: "users",
+        options: vec![("update_existing", flags.update_existing), ("validate_fails_batch", flags.validate_fails_batch), ("replace_privileges", flags.replace_privileges)],
+        validate_fails_batch: flags.validate_fails_batch,
+        read_back: Some(USER_READ_BACK),
+        may_ignore: !flags.update_existing,
+    };
+    let v = validate::validate_users(records).into_values();
+    let mut run = writes::start_run(records.len(), &v.invalid, v.warnings);
+    let mut valid = v.valid;
+    let unresolved = resolve_level_names(io, &mut valid).await?;
+    for (index, message) in &unresolved {
+        run.settle(*index, RecordStatus::Rejected, Some(crate::batch::RecordReason::Invalid), vec![message.clone()], None);
+    }
+    valid.retain(|(i, _)| run.is_open(*i));
+    let any_invalid = !v.invalid.is_empty() || !unresolved.is_empty();
+    Ok(writes::settle_run(io, &spec, valid, progress, run, any_invalid).await)
+}
+
+/// `users.validate`: the client's verdicts, then the server's (`POST /uservalidate`, nothing
+/// committed), every refused record by input index.
+pub async fn validate_users<T: Transport>(io: &T, records: &[Value]) -> Result<UserValidationReport, Error> {
+    let v = validate::validate_users(records);
+    let mut details: Vec<RecordError> =
+        v.invalid.iter().map(|r| RecordError { index: Some(r.index), messages: r.issues.iter().map(|i| i.message.clone()).collect(), input_data: None }).collect();
+    let (summary, server) = writes::validate_only(io, &v.into_values().valid).await?;
+    details.extend(server);
+    details.sort_by_key(|d| d.index);
+    Ok(UserValidationReport { summary, details })
+}
+
+/// Replaces access levels given by name with their ids (`GET /accesslevel`, once, only when
+/// a name is given). Returns the records naming a level that does not exist.
+async fn resolve_level_names<T: Transport>(io: &T, valid: &mut [(usize, Value)]) -> Result<Vec<(usize, String)>, Error> {
+    let named = |l: &Value| l.get("id").is_none() && l.get("name").is_some();
+    let needs = valid.iter().any(|(_, r)| r.get("accesslevels").and_then(Value::as_array).is_some_and(|ls| ls.iter().any(named)));
+    if !needs {
+        return Ok(Vec::new());
+    }
+    let levels = access_levels(io).await?;
+    let mut unresolved = Vec::new();
+    for (index, record) in valid.iter_mut() {
+        let Some(list) = record.get_mut("accesslevels").and_then(Value::as_array_mut) else { continue };
+        for level in list.iter_mut().filter(|l| named(l)) {
+            match level_id(&levels, level.get("name").unwrap_or(&Value::Null)) {
+                Ok(id) => *level = json!({ "id": id }),
+                Err(message) => unresolved.push((*index, message)),
+            }
+        }
+    }
+    Ok(unresolved)
+}
+
+/// Every access level (`GET /accesslevel`), for [`level_id`].
+async fn access_levels<T: Transport>(io: &T) -> Result<Vec<AccessLevel>, Error> {
+    read_list(io, &ApiRequest::get("accesslevel")).await
+}
+
+/// The id of the access level `wanted` names: an id that exists, or a name (trimmed,
+/// case-insensitive) that only one level has; else why not.
+fn level_id(levels: &[AccessLevel], wanted: &Value) -> Result<u64, String> {
+    let name = match wanted {
+        Value::Number(n) => return n.as_u64().filter(|id| levels.iter().any(|l| l.id == *id)).ok_or_else(|| format!("Access Level Not Found: {}", number_text(n))),
+        Value::String(name) => name.trim(),
+        other => return Err(format!("Access levels are names or ids, not {other}")),
+    };
+    let matches: Vec<&AccessLevel> = levels.iter().filter(|l| l.name.trim().eq_ignore_ascii_case(name)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one.id),
+        [] => Err(format!("Access Level Not Found: {name}")),
+        _ => Err(format!("Access level name is ambiguous: {name} (ids {})", matches.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(", "))),
+    }
+}
+
+/// A user given by system id or by id number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserRef {
+    /// The system id.
+    Id(u64),
+    /// The external id number.
+    IdNum(String),
+}
+
+/// Reads the user `user` names; `not_found` when there is none.
+pub async fn resolve_user<T: Transport>(io: &T, user: &UserRef) -> Result<User, Error> {
+    let req = match user {
+        UserRef::Id(id) => api::user_by_id(*id),
+        UserRef::IdNum(idnum) => api::user_by_idnum(idnum.trim()),
+    };
+    parse_one::<User>(&read(io, &req).await?)?.ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No such user: {}", req.path.trim_start_matches("user?"))))
+}
+
+/// `users.assignAccessLevels`: adds the levels `wanted` (names or ids) to the user's, or puts
+/// them in place of the user's with `replace`, and returns the updated user.
+pub async fn assign_access_levels<T: Transport>(io: &T, user: &UserRef, wanted: &[Value], replace: bool) -> Result<User, Error> {
+    let all = access_levels(io).await?;
+    let mut ids = BTreeSet::new();
+    for level in wanted {
+        ids.insert(level_id(&all, level).map_err(|m| Error::new(ErrorKind::NotFound, m))?);
+    }
+    let current = resolve_user(io, user).await?;
+    if !replace {
+        ids.extend(current.accesslevels.iter().map(|l| l.id));
+    }
+    let mut record = user_record(&current);
+    record.insert("accesslevels".into(), ids.iter().map(|id| json!({ "id": id })).collect());
+    update_user(io, record, true).await
+}
+
+/// `users.disable`: ends the user's access at `at` (wire form; default now) by setting
+/// `access_expires`, and returns the updated user.
+pub async fn disable<T: Transport>(io: &T, user: &UserRef, at: Option<String>) -> Result<User, Error> {
+    let at = at.unwrap_or_else(|| wire_time(io.now()));
+    let current = resolve_user(io, user).await?;
+    let mut record = user_record(&current);
+    record.insert("access_expires".into(), json!(at));
+    record.remove("accesslevels");
+    update_user(io, record, false).await
+}
+
+/// The full user object the case processes send back (reference: "Construct user object
+/// containing all user information").
+fn user_record(u: &User) -> Map<String, Value> {
+    let mut r = Map::new();
+    r.insert("id".into(), json!(u.id));
+    let text =
+        [("id_num", &u.id_num), ("first_name", &u.first_name), ("last_name", &u.last_name), ("card_num", &u.card_num), ("email", &u.email), ("phone", &u.phone), ("pin", &u.pin)];
+    for (k, v) in text {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            r.insert(k.into(), json!(v));
+        }
+    }
+    for (k, v) in [("access_effective", &u.access_effective), ("access_expires", &u.access_expires)] {
+        if let Some(t) = v.as_deref().and_then(|t| normalize_time(t).ok().flatten()) {
+            r.insert(k.into(), json!(t));
+        }
+    }
+    if let Some(e) = u.enabled {
+        r.insert("enabled".into(), json!(e));
+    }
+    r.insert("accesslevels".into(), u.accesslevels.iter().map(|l| json!({ "id": l.id })).collect());
+    r
+}
+
+/// Writes one full user record as an update and reads the user back.
+async fn update_user<T: Transport>(io: &T, record: Map<String, Value>, replace_privileges: bool) -> Result<User, Error> {
+    let id = record.get("id").and_then(Value::as_u64).unwrap_or_default();
+    let flags = UserFlags { update_existing: true, validate_fails_batch: true, replace_privileges };
+    let report = save_users(io, &[Value::Object(record)], flags, &Progress::silent()).await?;
+    single_outcome(&report)?;
+    parse_one::<User>(&read(io, &api::user_by_id(id)).await?)?.ok_or_else(|| Error::new(ErrorKind::NotFound, format!("User {id} is gone after the update")))
+}
+
+/// The error a one-record write ended in, if it did not commit: the kind of the error that
+/// stopped the run when one did.
+fn single_outcome(report: &BatchReport) -> Result<(), Error> {
+    let Some(r) = report.records.first() else { return Err(Error::new(ErrorKind::Internal, "empty report")) };
+    let (kind, what) = match r.status {
+        RecordStatus::Committed => return Ok(()),
+        RecordStatus::Rejected => (ErrorKind::Validation, "The user was not updated"),
+        RecordStatus::Unknown => (ErrorKind::Server, "The update may or may not have been applied"),
+        RecordStatus::NotSent => (report.stopped_by.as_ref().map_or(ErrorKind::Aborted, |s| s.kind), "The update was not sent"),
+    };
+    let details = vec![RecordError { index: Some(0), messages: r.messages.clone(), input_data: r.input_data.clone() }];
+    Err(Error {
+        messages: r.messages.clone(),
+        details,
+        status: report.stopped_by.as_ref().and_then(|s| s.status),
+        ..Error::new(kind, format!("{what}: {}", r.messages.join("; ")))
+    })
+}
+
+/// What `users.plan` is asked to do besides reading the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRequest {
+    /// The field pairing roster rows with live users: `id_num` or `email`.
+    pub key: String,
+    /// Plan to disable live users missing from the roster.
+    pub disable_missing: bool,
+}
+
+/// `users.plan`: validates the roster, resolves access levels by name, reads the live users
+/// and plans the writes that make them match. `rows` are the roster's spreadsheet rows, when
+/// it came from a CSV file.
+pub async fn plan<T: Transport>(io: &T, records: &[Value], rows: &[usize], ask: &PlanRequest) -> Result<SyncPlan, Error> {
+    let v = validate::validate_users(records);
+    let mut problems: Vec<PlanProblem> =
+        v.invalid.iter().map(|r| PlanProblem { index: r.index, row: None, messages: r.issues.iter().map(|i| i.message.clone()).collect() }).collect();
+    let mut valid = v.into_values().valid;
+    let unresolved = resolve_level_names(io, &mut valid).await?;
+    valid.retain(|(i, _)| !unresolved.iter().any(|(u, _)| u == i));
+    problems.extend(unresolved.into_iter().map(|(index, m)| PlanProblem { index, row: None, messages: vec![m] }));
+    let live: Vec<User> = read_list(io, &ApiRequest::get("user")).await?;
+    let mut plan = roster::plan(&ask.key, &valid, problems, &live, ask.disable_missing, &wire_time(io.now()));
+    for p in &mut plan.problems {
+        p.row = rows.get(p.index).copied();
+    }
+    Ok(plan)
+}
+
+/// `users.apply`: writes a plan's records through the batch engine, updating users matched by
+/// the plan's key.
+pub async fn apply<T: Transport>(io: &T, plan: &SyncPlan, flags: UserFlags, progress: &Progress<'_>) -> Result<BatchReport, Error> {
+    save_users(io, &plan.records(), UserFlags { update_existing: true, ..flags }, progress).await
+}
+
+/// The report of `users.validate`: the server's counts and every record it (or the client)
+/// found fault with.
+#[derive(Debug, Serialize, tsify::Tsify)]
+pub struct UserValidationReport {
+    /// The counts the server would have had.
+    pub summary: BatchSummary,
+    /// Every refused record, by input index.
+    pub details: Vec<RecordError>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::BatchRun;
+
+    #[test]
+    fn a_one_record_write_stopped_by_any_kind_fails_with_that_kind() {
+        // The kinds a run can stop with, network and timeout included (two unanswered sends
+        // in a row): each reaches the caller as itself, transient ones still retryable.
+        for kind in [ErrorKind::Network, ErrorKind::Timeout, ErrorKind::Server, ErrorKind::Auth, ErrorKind::RateLimited, ErrorKind::Aborted] {
+            let mut run = BatchRun::new(1);
+            run.stop(&Error::new(kind, "stopped"), "Not sent");
+            let e = single_outcome(&run.finish()).expect_err("not committed");
+            assert_eq!(e.kind, kind);
+            assert_eq!(e.is_transient(), Error::new(kind, "").is_transient(), "{kind:?}");
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! `lockt.credentials`: list, summary, reissue.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::calls::{batch_write, handle, io_of, list, spawn};
+use crate::api::{parse_single, ApiRequest, Method};
+use crate::engine::cases;
+use crate::model::{Credential, CredentialSummary};
+use crate::validate;
+
+handle!(CredentialsApi, "Credentials (`/credential`, `/credentialsummary`).");
+
+#[wasm_bindgen]
+impl CredentialsApi {
+    /// Every credential (`GET /credential`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Credential[]>")]
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        list::<Credential>(&self.fetch, "credential", options)
+    }
+
+    /// Claimed and unclaimed counts (`GET /credentialsummary`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<CredentialSummary>")]
+    pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        let fetch = self.fetch.clone();
+        spawn(async move { parse_single::<CredentialSummary>(&cases::read(&io_of(&fetch, &options)?, &ApiRequest::get("credentialsummary")).await?) })
+    }
+
+    /// Reissues credentials by id (`POST /credential`, pending release).
+    #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
+    pub fn reissue(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CredentialReissue[]")] items: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let target = (Method::Post, "credential", "credentials", None);
+        batch_write(&self.fetch, target, items, "items", |r| validate::validate_credential_reissues(r).into_values(), options)
+    }
+}

@@ -1,0 +1,38 @@
+//! `lockt.doors`: list, create, battery states.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::calls::{batch_write, handle, list};
+use crate::api::Method;
+use crate::batch::DOOR_READ_BACK;
+use crate::model::{Door, DoorState};
+use crate::validate;
+
+handle!(DoorsApi, "Doors (`/door`, `/doorstate`).");
+
+#[wasm_bindgen]
+impl DoorsApi {
+    /// Every access-controlled door (`GET /door`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Door[]>")]
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        list::<Door>(&self.fetch, "door", options)
+    }
+
+    /// Creates any number of doors (`POST /door`, 100 per call).
+    #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "DoorInput[]")] doors: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let target = (Method::Post, "door", "doors", Some(DOOR_READ_BACK));
+        batch_write(&self.fetch, target, doors, "doors", |r| validate::validate_doors(r).into_values(), options)
+    }
+
+    /// Battery levels of the doors (`GET /doorstate`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<DoorState[]>")]
+    pub fn states(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        list::<DoorState>(&self.fetch, "doorstate", options)
+    }
+}

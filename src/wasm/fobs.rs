@@ -1,0 +1,49 @@
+//! `lockt.fobs`: list, create, reassign, check.
+
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+
+use super::calls::{batch_write, handle, list};
+use crate::api::Method;
+use crate::batch::{FOB_READ_BACK, FOB_REASSIGN_READ_BACK};
+use crate::model::{Fob, FobActivity};
+use crate::validate;
+
+handle!(FobsApi, "Fobs (`/fob`, `/fobcheck`).");
+
+#[wasm_bindgen]
+impl FobsApi {
+    /// Every fob (`GET /fob`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Fob[]>")]
+    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        list::<Fob>(&self.fetch, "fob", options)
+    }
+
+    /// Creates any number of fobs (`POST /fob`, 100 per call).
+    #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
+    pub fn create(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FobInput[]")] fobs: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let target = (Method::Post, "fob", "fobs", Some(FOB_READ_BACK));
+        batch_write(&self.fetch, target, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), options)
+    }
+
+    /// Reassigns fobs to users, with new dates (`PUT /fob`, 100 per call).
+    #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
+    pub fn reassign(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FobAssignment[]")] assignments: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
+    ) -> Promise {
+        let target = (Method::Put, "fob", "fobs", Some(FOB_REASSIGN_READ_BACK));
+        batch_write(&self.fetch, target, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), options)
+    }
+
+    /// Fobs with their last activity (`GET /fobcheck`, pending release).
+    #[wasm_bindgen(unchecked_return_type = "Promise<FobActivity[]>")]
+    pub fn check(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+        list::<FobActivity>(&self.fetch, "fobcheck", options)
+    }
+}
