@@ -1,2 +1,3 @@
 mod faults;
 mod scripted;
+mod property;
