@@ -104,7 +104,8 @@ pub(crate) fn id_arg(v: &JsValue, what: &str) -> Result<u64, Error> {
     id.ok_or_else(|| Error::config(format!("{what} must be a positive integer")))
 }
 
-/// Declares a resource handle: the client's transport, shared by every handle.
+/// Declares a resource handle: the client's transport, shared by every handle; with `list`,
+/// also its `list()` verb, a read of every record of the resource.
 macro_rules! handle {
     ($name:ident, $doc:literal) => {
         #[doc = $doc]
@@ -116,6 +117,18 @@ macro_rules! handle {
         impl $name {
             pub(crate) fn new(fetch: std::rc::Rc<super::transport::Fetch>) -> Self {
                 $name { fetch }
+            }
+        }
+    };
+    ($name:ident, $doc:literal, list $record:ty, $path:tt, $returns:tt, $list_doc:tt) => {
+        handle!($name, $doc);
+
+        #[wasm_bindgen]
+        impl $name {
+            #[doc = $list_doc]
+            #[wasm_bindgen(unchecked_return_type = $returns)]
+            pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
+                super::calls::list::<$record>(&self.fetch, $path, options)
             }
         }
     };

@@ -3,22 +3,23 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{batch_write, handle, io_of, list, spawn};
+use super::calls::{batch_write, handle, io_of, spawn};
 use crate::api::{parse_single, ApiRequest, Method};
 use crate::engine::cases;
 use crate::model::{Credential, CredentialSummary};
 use crate::validate;
 
-handle!(CredentialsApi, "Credentials (`/credential`, `/credentialsummary`).");
+handle!(
+    CredentialsApi,
+    "Credentials (`/credential`, `/credentialsummary`).",
+    list Credential,
+    "credential",
+    "Promise<Credential[]>",
+    "Every credential (`GET /credential`)."
+);
 
 #[wasm_bindgen]
 impl CredentialsApi {
-    /// Every credential (`GET /credential`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Credential[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<Credential>(&self.fetch, "credential", options)
-    }
-
     /// Claimed and unclaimed counts (`GET /credentialsummary`).
     #[wasm_bindgen(unchecked_return_type = "Promise<CredentialSummary>")]
     pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {

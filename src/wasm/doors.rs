@@ -9,16 +9,17 @@ use crate::batch::DOOR_READ_BACK;
 use crate::model::{Door, DoorState};
 use crate::validate;
 
-handle!(DoorsApi, "Doors (`/door`, `/doorstate`).");
+handle!(
+    DoorsApi,
+    "Doors (`/door`, `/doorstate`).",
+    list Door,
+    "door",
+    "Promise<Door[]>",
+    "Every access-controlled door (`GET /door`)."
+);
 
 #[wasm_bindgen]
 impl DoorsApi {
-    /// Every access-controlled door (`GET /door`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Door[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<Door>(&self.fetch, "door", options)
-    }
-
     /// Creates any number of doors (`POST /door`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
     pub fn create(

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::calls::{handle, id_arg, io_of, list, signal_of, spawn};
+use super::calls::{handle, id_arg, io_of, signal_of, spawn};
 use super::transport::Fetch;
 use super::{to_js, to_js_error};
 use crate::engine::cases;
@@ -38,17 +38,17 @@ export interface EventTail extends AsyncIterableIterator<Event> {
 }
 "#;
 
-handle!(EventsApi, "The event log (`/events`).");
+handle!(
+    EventsApi,
+    "The event log (`/events`).",
+    list Event,
+    "events",
+    "Promise<Event[]>",
+    "The newest events the system keeps, at most 5,000 (`GET /events`), newest first as the API sends them."
+);
 
 #[wasm_bindgen]
 impl EventsApi {
-    /// The newest events the system keeps, at most 5,000 (`GET /events`), newest first as
-    /// the API sends them.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Event[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<Event>(&self.fetch, "events", options)
-    }
-
     /// Events with an id greater than `id`, in ascending id order, each once
     /// (`GET /events?id=`; API-ERRATA #10).
     #[wasm_bindgen(unchecked_return_type = "Promise<Event[]>")]

@@ -9,16 +9,17 @@ use crate::batch::{FOB_READ_BACK, FOB_REASSIGN_READ_BACK};
 use crate::model::{Fob, FobActivity};
 use crate::validate;
 
-handle!(FobsApi, "Fobs (`/fob`, `/fobcheck`).");
+handle!(
+    FobsApi,
+    "Fobs (`/fob`, `/fobcheck`).",
+    list Fob,
+    "fob",
+    "Promise<Fob[]>",
+    "Every fob (`GET /fob`)."
+);
 
 #[wasm_bindgen]
 impl FobsApi {
-    /// Every fob (`GET /fob`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<Fob[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<Fob>(&self.fetch, "fob", options)
-    }
-
     /// Creates any number of fobs (`POST /fob`, 100 per call).
     #[wasm_bindgen(unchecked_return_type = "Promise<BatchReport>")]
     pub fn create(

@@ -3,16 +3,14 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{handle, list};
+use super::calls::handle;
 use crate::model::Schedule;
 
-handle!(SchedulesApi, "Schedules (`/schedule`).");
-
-#[wasm_bindgen]
-impl SchedulesApi {
-    /// Every schedule (`GET /schedule`); `d0` is Monday.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Schedule[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<Schedule>(&self.fetch, "schedule", options)
-    }
-}
+handle!(
+    SchedulesApi,
+    "Schedules (`/schedule`).",
+    list Schedule,
+    "schedule",
+    "Promise<Schedule[]>",
+    "Every schedule (`GET /schedule`); `d0` is Monday."
+);

@@ -7,7 +7,7 @@ use js_sys::{Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{control_of, flag, handle, id_arg, io_of, list, spawn};
+use super::calls::{control_of, flag, handle, id_arg, io_of, spawn};
 use super::{from_js, records_from_js};
 use crate::api::{self, parse_one};
 use crate::engine::cases::{self, PlanRequest, UserFlags, UserRef};
@@ -40,16 +40,17 @@ export interface PlanOptions extends CallOptions {
 }
 "#;
 
-handle!(UsersApi, "Card holders (`/user`, `/uservalidate`).");
+handle!(
+    UsersApi,
+    "Card holders (`/user`, `/uservalidate`).",
+    list User,
+    "user",
+    "Promise<User[]>",
+    "Every non-administrative card holder (`GET /user`)."
+);
 
 #[wasm_bindgen]
 impl UsersApi {
-    /// Every non-administrative card holder (`GET /user`).
-    #[wasm_bindgen(unchecked_return_type = "Promise<User[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<User>(&self.fetch, "user", options)
-    }
-
     /// The user with system id `id`, or `null` (`GET /user?id=`).
     #[wasm_bindgen(unchecked_return_type = "Promise<User | null>")]
     pub fn get(

@@ -1,3 +1,3 @@
 mod faults;
-mod scripted;
 mod property;
+mod scripted;
