@@ -4,7 +4,6 @@
 //! [`RawResponse`]; everything the API documents about paths, bodies and envelopes lives here.
 
 use serde::de::DeserializeOwned;
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -57,22 +56,24 @@ impl ApiRequest {
     }
 
     /// A write of `records` under `node` (`users`, `doors`, `fobs`, `credentials`), with the
-    /// options in the documented string form (API-ERRATA #5).
-    pub fn write<R: Serialize>(method: Method, path: &str, node: &str, records: &[R], options: &[(&str, bool)]) -> Self {
-        // Written straight to text: no intermediate `Value` copy of the records.
-        let mut body = Vec::with_capacity(256 * records.len() + 128);
-        let mut ser = serde_json::Serializer::new(&mut body);
-        let written = (|| {
-            let mut map = ser.serialize_map(None)?;
-            map.serialize_entry(node, records)?;
-            if !options.is_empty() {
-                let opts: Vec<(&str, &str)> = options.iter().map(|(k, v)| (*k, if *v { "true" } else { "false" })).collect();
-                map.serialize_entry("options", &WireOptions(&opts))?;
-            }
-            map.end()
-        })();
-        let body = written.ok().and_then(|()| String::from_utf8(body).ok()).unwrap_or_default();
-        ApiRequest { method, path: path.to_string(), body: Some(body) }
+    /// options in the documented string form (API-ERRATA #5). The one place a write's body is
+    /// built: each record's JSON is written straight into it (no intermediate `Value`). `node`
+    /// and the option names are wire names, which need no escaping.
+    pub fn write<'a, R: WireRecord + 'a>(method: Method, path: &str, node: &str, records: impl IntoIterator<Item = &'a R>, options: &[(&str, bool)]) -> Self {
+        let records = records.into_iter();
+        let mut body = Vec::with_capacity(256 * records.size_hint().0 + 128);
+        push_text(&mut body, &["{\"", node, "\":["]);
+        for (i, record) in records.enumerate() {
+            push_text(&mut body, &[if i > 0 { "," } else { "" }]);
+            record.write_json(&mut body);
+        }
+        push_text(&mut body, &["]"]);
+        for (i, (k, v)) in options.iter().enumerate() {
+            let open = if i > 0 { ",\"" } else { ",\"options\":{\"" };
+            push_text(&mut body, &[open, k, "\":\"", if *v { "true" } else { "false" }, "\""]);
+        }
+        push_text(&mut body, &[if options.is_empty() { "}" } else { "}}" }]);
+        ApiRequest { method, path: path.to_string(), body: Some(String::from_utf8(body).unwrap_or_default()) }
     }
 
     /// `true` for calls that change state (never retried once they may have been applied).
@@ -81,16 +82,32 @@ impl ApiRequest {
     }
 }
 
-/// The processing options as a JSON object of strings.
-struct WireOptions<'a>(&'a [(&'a str, &'a str)]);
+/// Appends `parts` to a body under construction.
+fn push_text(body: &mut Vec<u8>, parts: &[&str]) {
+    for part in parts {
+        body.extend_from_slice(part.as_bytes());
+    }
+}
 
-impl Serialize for WireOptions<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+/// A record as a write carries it. Its JSON goes into the request body as written; its JSON
+/// value serves only the rare paths that compare it with what the API shows (matching the
+/// API's per-record errors, reading back after an unanswered call). Every serializable record
+/// is one; a record type that holds its wire text already can implement it to write that text
+/// as is.
+pub trait WireRecord {
+    /// Appends the record's JSON text to a request body.
+    fn write_json(&self, body: &mut Vec<u8>);
+    /// The record as a JSON value.
+    fn to_value(&self) -> Value;
+}
+
+impl<T: Serialize> WireRecord for T {
+    fn write_json(&self, body: &mut Vec<u8>) {
+        let _ = serde_json::to_writer(body, self);
+    }
+
+    fn to_value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
 
-use crate::api::{match_errors, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
+use crate::api::{match_errors, ServerRecordError, WireRecord, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
 use crate::error::{Error, ErrorKind};
 use crate::model::{scalar_text, BatchSummary};
 use crate::validate::{normalize_time, Warning};
@@ -147,11 +147,10 @@ impl BatchRun {
     /// Records a call that got the API's answer. `call` pairs input indices with the wire
     /// records sent. Records the API listed are rejected; the others are committed when the
     /// API applied the call, and rejected as innocent parties of a failed batch otherwise.
-    pub fn record_answer(&mut self, call: &[(usize, Value)], outcome: WriteOutcome) {
+    pub fn record_answer<W: WireRecord>(&mut self, call: &[(usize, W)], outcome: WriteOutcome) {
         self.calls += 1;
         self.summary += outcome.summary;
-        let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
-        let positions = match_errors(&sent, &outcome.errors);
+        let positions = errors_by_position(call, &outcome.errors);
         let mut unmatched = Vec::new();
         for (pos, err) in positions.iter().zip(outcome.errors) {
             match pos {
@@ -230,6 +229,16 @@ impl BatchRun {
             warnings: self.warnings,
         }
     }
+}
+
+/// For each of the API's per-record errors, the position in `call` of the record it names, if
+/// any (the records are read as values only when there are errors).
+pub fn errors_by_position<W: WireRecord>(call: &[(usize, W)], errors: &[ServerRecordError]) -> Vec<Option<usize>> {
+    if errors.is_empty() {
+        return Vec::new();
+    }
+    let sent: Vec<Value> = call.iter().map(|(_, r)| r.to_value()).collect();
+    match_errors(&sent, errors)
 }
 
 /// What reading a record back after an unanswered call showed.
@@ -323,7 +332,6 @@ fn shown<'a>(record: &'a Value, k: &str) -> Option<&'a Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::ServerRecordError;
     use serde_json::json;
 
     fn call(from: usize, n: usize) -> Vec<(usize, Value)> {

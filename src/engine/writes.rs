@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::retry;
 use super::transport::Transport;
-use crate::api::{match_errors, parse_list, parse_write, ApiRequest, Method, WriteOutcome, MAX_BATCH};
-use crate::batch::{plan_batches, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
+use crate::api::{parse_list, parse_write, ApiRequest, Method, WireRecord, WriteOutcome, MAX_BATCH};
+use crate::batch::{errors_by_position, plan_batches, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::BatchSummary;
 use crate::validate::{InvalidRecord, Validation};
@@ -41,10 +41,9 @@ impl WriteSpec {
         WriteSpec { method, path, node, options, validate_fails_batch, read_back, may_ignore: false }
     }
 
-    /// The request carrying `call`'s records: the one place a write's body is built.
-    fn request(&self, call: &[(usize, Value)]) -> ApiRequest {
-        let records: Vec<&Value> = call.iter().map(|(_, r)| r).collect();
-        ApiRequest::write(self.method, self.path, self.node, &records, &self.options)
+    /// The request carrying `call`'s records.
+    fn request<W: WireRecord>(&self, call: &[(usize, W)]) -> ApiRequest {
+        ApiRequest::write(self.method, self.path, self.node, call.iter().map(|(_, r)| r), &self.options)
     }
 }
 
@@ -110,14 +109,21 @@ pub fn start_run(total: usize, invalid: &[InvalidRecord], warnings: Vec<crate::v
 
 /// Runs a whole write of validated records. With `validate_fails_batch`, nothing is sent
 /// while any record is invalid.
-pub async fn run<T: Transport>(io: &T, spec: &WriteSpec, validation: Validation<Value>, total: usize, progress: &Progress<'_>) -> BatchReport {
+pub async fn run<T: Transport, W: WireRecord + Clone>(io: &T, spec: &WriteSpec, validation: Validation<W>, total: usize, progress: &Progress<'_>) -> BatchReport {
     let any_invalid = !validation.invalid.is_empty();
     let run = start_run(total, &validation.invalid, validation.warnings);
     settle_run(io, spec, validation.valid, progress, run, any_invalid).await
 }
 
 /// Sends the valid records of a run whose client-side rejections are already settled.
-pub async fn settle_run<T: Transport>(io: &T, spec: &WriteSpec, valid: Vec<(usize, Value)>, progress: &Progress<'_>, mut run: BatchRun, any_invalid: bool) -> BatchReport {
+pub async fn settle_run<T: Transport, W: WireRecord + Clone>(
+    io: &T,
+    spec: &WriteSpec,
+    valid: Vec<(usize, W)>,
+    progress: &Progress<'_>,
+    mut run: BatchRun,
+    any_invalid: bool,
+) -> BatchReport {
     if any_invalid && spec.validate_fails_batch {
         let indices = valid.iter().map(|(i, _)| *i);
         run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, "Not sent: other records failed client-side validation and validateFailsBatch is true");
@@ -148,7 +154,14 @@ const STOPPED_BY_REFUSED_CALL: &str = "Not sent: an earlier call was rejected an
 
 /// Sends one call and settles its records; returns the error that must stop the run, if any.
 /// `may_resend` allows one resend of records that reading back shows plainly absent.
-async fn send_call<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], progress: &Progress<'_>, run: &mut BatchRun, may_resend: bool) -> Option<(Error, String)> {
+async fn send_call<T: Transport, W: WireRecord + Clone>(
+    io: &T,
+    spec: &WriteSpec,
+    call: &[(usize, W)],
+    progress: &Progress<'_>,
+    run: &mut BatchRun,
+    may_resend: bool,
+) -> Option<(Error, String)> {
     let answer = retry::call(io, &spec.request(call), &|ms| progress.waiting(ms)).await.and_then(|resp| parse_write(&resp));
     match answer {
         Ok(outcome) => {
@@ -217,11 +230,10 @@ async fn read_back_list<T: Transport>(io: &T, rb: &ReadBackSpec) -> Result<Vec<V
 
 /// The API applied a call but skipped some of its records without saying which: the records
 /// not held as sent are rejected as ignored (before the rest are marked committed).
-async fn settle_ignored<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], outcome: &WriteOutcome, run: &mut BatchRun) {
+async fn settle_ignored<T: Transport, W: WireRecord>(io: &T, spec: &WriteSpec, call: &[(usize, W)], outcome: &WriteOutcome, run: &mut BatchRun) {
     const IGNORED: &str = "Ignored by the API: a user with the same id_num or email already exists and updateExisting is false";
     let Some(rb) = &spec.read_back else { return };
-    let sent: Vec<Value> = call.iter().map(|(_, r)| r.clone()).collect();
-    let errored: Vec<usize> = match_errors(&sent, &outcome.errors).into_iter().flatten().collect();
+    let errored: Vec<usize> = errors_by_position(call, &outcome.errors).into_iter().flatten().collect();
     let server = match read_back_list(io, rb).await {
         Ok(list) => list,
         Err(e) => {
@@ -232,7 +244,7 @@ async fn settle_ignored<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, 
         }
     };
     for (p, (i, record)) in call.iter().enumerate() {
-        if !errored.contains(&p) && read_back(record, &server, rb) != ReadBack::Held {
+        if !errored.contains(&p) && read_back(&record.to_value(), &server, rb) != ReadBack::Held {
             run.settle(*i, RecordStatus::Rejected, Some(RecordReason::IgnoredExisting), vec![IGNORED.to_string()], None);
         }
     }
@@ -240,7 +252,7 @@ async fn settle_ignored<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, 
 
 /// Reads back the records of an unanswered call: the ones held as sent are committed, the
 /// ones plainly absent are returned for one resend, the rest stay unknown.
-async fn reconcile<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value)], cause: &Error, run: &mut BatchRun) -> Vec<(usize, Value)> {
+async fn reconcile<T: Transport, W: WireRecord + Clone>(io: &T, spec: &WriteSpec, call: &[(usize, W)], cause: &Error, run: &mut BatchRun) -> Vec<(usize, W)> {
     let unknown = |detail: &str| format!("Unknown: the call went unanswered ({}){detail}", cause.message);
     let Some(rb) = &spec.read_back else {
         run.settle_all(call.iter().map(|(i, _)| *i), RecordStatus::Unknown, RecordReason::ReadBack, &unknown("; this endpoint cannot be read back"));
@@ -255,7 +267,7 @@ async fn reconcile<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value
     };
     let mut resend = Vec::new();
     for (i, record) in call {
-        match read_back(record, &server, rb) {
+        match read_back(&record.to_value(), &server, rb) {
             ReadBack::Held => {
                 run.settle(*i, RecordStatus::Committed, Some(RecordReason::ReadBack), vec!["Committed: confirmed by reading back after the call went unanswered".into()], None)
             }
@@ -270,15 +282,14 @@ async fn reconcile<T: Transport>(io: &T, spec: &WriteSpec, call: &[(usize, Value
 
 /// A server-side validation of users (`POST /uservalidate`): nothing is committed. Returns the
 /// server's counts and every record it refused, by input index.
-pub async fn validate_only<T: Transport>(io: &T, valid: &[(usize, Value)]) -> Result<(BatchSummary, Vec<RecordError>), Error> {
+pub async fn validate_only<T: Transport, W: WireRecord + Clone>(io: &T, valid: &[(usize, W)]) -> Result<(BatchSummary, Vec<RecordError>), Error> {
     let spec = WriteSpec::simple(Method::Post, "uservalidate", "users", false, None);
     let mut summary = BatchSummary::default();
     let mut details = Vec::new();
     for call_records in plan_batches(valid, MAX_BATCH) {
         let outcome = parse_write(&retry::call(io, &spec.request(&call_records), &|_| {}).await?)?;
         summary += outcome.summary;
-        let sent: Vec<Value> = call_records.iter().map(|(_, r)| r.clone()).collect();
-        for (pos, err) in match_errors(&sent, &outcome.errors).into_iter().zip(outcome.errors) {
+        for (pos, err) in errors_by_position(&call_records, &outcome.errors).into_iter().zip(outcome.errors) {
             details.push(RecordError { index: pos.map(|p| call_records[p].0), messages: err.messages, input_data: err.input_data });
         }
     }
