@@ -246,7 +246,7 @@ export function makeValidators(core, LocktError) {
       // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
       throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
     }
-    const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.words.subarray(0, tape.length)));
+    const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.words.subarray(0, tape.length), records.length));
     return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
   }
 

@@ -42,7 +42,7 @@ fn validate_users_reports_the_references_bad_values_by_index() {
     pieces.extend(piece(TEXT, 2, texts[0]).into_iter().chain(piece(NUMBER, 4, texts[1])));
     pieces.extend([RECORD, 3]);
     pieces.extend(piece(TEXT, 2, texts[2]).into_iter().chain(piece(TEXT, 4, texts[3])).chain(piece(TEXT, 6, texts[4])));
-    let summary = json(&offline::validate_tape("users", length, &pieces).unwrap());
+    let summary = json(&offline::validate_tape("users", length, &pieces, 2).unwrap());
     // Record 0 is valid once its card number is text; record 1 is invalid.
     let words = offline::take_tape_words();
     assert_eq!(words[0], PATCHED);

@@ -106,7 +106,7 @@ pub fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> R
 /// `text` (the valid ones in the wire form, the invalid ones as read) plus `rows` and `issues`.
 pub fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
-    let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces)?;
+    let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces, read.rows.len())?;
     out.pop(); // the report's closing brace
     read.push_rows_and_issues(&mut out);
     Ok(out)
@@ -478,7 +478,7 @@ mod timing {
             let start = std::time::Instant::now();
             let read = super::read_users_csv(&text, &Default::default());
             let read_at = start.elapsed();
-            let report = super::tape::validate_to_json::<super::Users>(&read.text, &read.pieces).unwrap();
+            let report = super::tape::validate_to_json::<super::Users>(&read.text, &read.pieces, read.rows.len()).unwrap();
             let validated_at = start.elapsed();
             let inputs = super::tape::inputs_json(&read.text, &read.pieces, super::USER_FIELDS).unwrap();
             println!(

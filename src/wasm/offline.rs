@@ -96,14 +96,14 @@ pub fn tape_memory() -> JsValue {
 }
 
 /// Validates the records the JS walk wrote on the field tape (internal; see
-/// `validate::tape`): `length` bytes of text in the buffer of `tapeReserve`, and `pieces`.
-/// `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`. Returns the summary;
+/// `validate::tape`): `length` bytes of text in the buffer of `tapeReserve`, and `pieces`
+/// holding `records` records. `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`. Returns the summary;
 /// the patch words and text follow with `takeTapeWords` and `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
-pub fn validate_tape(kind: &str, length: usize, pieces: &[u32]) -> Result<String, JsValue> {
+pub fn validate_tape(kind: &str, length: usize, pieces: &[u32], records: usize) -> Result<String, JsValue> {
     let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     bytes.truncate(length);
-    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, pieces));
+    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, pieces, records));
     TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = bytes_cleared(bytes));
     let mut answer = answer.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
     let summary = std::mem::take(&mut answer.summary);
@@ -118,12 +118,12 @@ fn bytes_cleared(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-fn validate_text(kind: &str, text: &str, pieces: &[u32]) -> Result<tape::Answer, tape::TapeError> {
+fn validate_text(kind: &str, text: &str, pieces: &[u32], records: usize) -> Result<tape::Answer, tape::TapeError> {
     match kind {
-        "users" => tape::validate::<validate::Users>(text, pieces),
-        "fobs" => tape::validate::<validate::Fobs>(text, pieces),
-        "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces),
-        "doors" => tape::validate::<validate::Doors>(text, pieces),
+        "users" => tape::validate::<validate::Users>(text, pieces, records),
+        "fobs" => tape::validate::<validate::Fobs>(text, pieces, records),
+        "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces, records),
+        "doors" => tape::validate::<validate::Doors>(text, pieces, records),
         "userForm" => tape::user_form(text, pieces).map(|summary| tape::Answer { summary, ..tape::Answer::default() }),
         _ => Err(tape::TapeError),
     }

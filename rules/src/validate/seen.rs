@@ -47,7 +47,7 @@ impl<'a> Seen<'a> {
         }
         self.entries.push(Entry { field, key, first: index });
         self.slots[at] = hash >> 32 << 32 | self.entries.len() as u64;
-        if self.entries.len() * 2 > self.slots.len() {
+        if self.entries.len() * 4 > self.slots.len() * 3 {
             self.grow();
         }
         None
@@ -68,9 +68,10 @@ impl<'a> Seen<'a> {
     }
 }
 
-/// At most half the slots in use, a power of two.
+/// At most three quarters of the slots in use, a power of two: a smaller table misses the
+/// cache less, and linear probing stays short at that load.
 fn slots_for(keys: usize) -> usize {
-    keys.saturating_mul(2).max(16).next_power_of_two()
+    keys.saturating_add(keys / 3).max(16).next_power_of_two()
 }
 
 /// The Fx hash (rustc's) of the field's address and the key, with a final mix (murmur3's)
