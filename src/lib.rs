@@ -8,6 +8,9 @@ pub mod batch;
 pub mod engine;
 pub mod error;
 pub mod model;
+/// The client's options (the offline validators take none of these).
+#[cfg(feature = "client")]
+pub mod options;
 pub mod wasm;
 
 /// The SDK's version, from Cargo.toml.

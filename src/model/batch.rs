@@ -26,31 +26,3 @@ impl std::ops::AddAssign for BatchSummary {
         self.errors += other.errors;
     }
 }
-
-/// Processing options for `users.save` and `users.validate`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct UserOptions {
-    /// Update users matched by `id_num` or email instead of ignoring them. Default false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_existing: Option<bool>,
-    /// Fail a whole call when one record is invalid, and send nothing when any record fails
-    /// client-side validation. Default true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validate_fails_batch: Option<bool>,
-    /// Replace the users' access levels instead of adding to them. Default true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replace_privileges: Option<bool>,
-}
-
-/// Processing options for `doors.create`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase")]
-pub struct DoorOptions {
-    /// Fail a whole call when one record is invalid. Default true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub validate_fails_batch: Option<bool>,
-}
-
-/// Processing options for `fobs.create` and `fobs.reassign`.
-pub type FobOptions = DoorOptions;

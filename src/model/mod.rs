@@ -19,7 +19,7 @@ mod schedule;
 mod user;
 
 pub use access_level::{AccessLevel, AccessLevelInput, AccessLevelRef, DoorRef};
-pub use batch::{BatchSummary, DoorOptions, FobOptions, UserOptions};
+pub use batch::BatchSummary;
 pub use credential::{Credential, CredentialHolder, CredentialReissue, CredentialSummary, NextCardNumber};
 pub use door::{Door, DoorInput, DoorState};
 pub use event::Event;

@@ -11,6 +11,7 @@ handle!(
     "Access levels (`/accesslevel`).",
     list AccessLevel,
     "accesslevel",
+    "accessLevels.list",
     "Promise<AccessLevel[]>",
     "Every access level with its doors (`GET /accesslevel`)."
 );

@@ -2,9 +2,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Reflect};
-use serde::Deserialize;
-use tsify::Tsify;
+use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::access_levels::AccessLevelsApi;
@@ -13,84 +11,16 @@ use super::credentials::CredentialsApi;
 use super::doors::DoorsApi;
 use super::events::EventsApi;
 use super::fobs::FobsApi;
+use super::options::read_options;
 use super::schedules::SchedulesApi;
+use super::to_js_error;
 use super::transport::{Fetch, Hooks};
 use super::users::UsersApi;
-use super::{from_js, to_js_error};
 use crate::api::{decide_base_url, parse_single, precheck_base_url, ApiRequest, UrlParts, DEFAULT_BASE_URL};
 use crate::engine::cases;
 use crate::error::Error;
 use crate::model::NextCardNumber;
-
-/// Settings for a `LocktClient`.
-#[derive(Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LocktClientOptions {
-    /// The `apiuser` credential. Required unless `baseUrl` is a path on the page's own origin
-    /// (a server-side proxy that adds the credentials).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub api_user: Option<String>,
-    /// The `apikey` credential. Kept inside the module: never in messages, logs, `toString`
-    /// or `JSON.stringify` of the client.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub api_key: Option<String>,
-    /// Default `https://cloudapi.lockt.com/api/v1`. Must be HTTPS, except for a loopback host
-    /// (`localhost`, `*.localhost`, 127.0.0.0/8, `[::1]`: the sandbox); in a page, a path such
-    /// as `/lockt` targets a same-origin proxy. No query, fragment or backslash.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub base_url: Option<String>,
-    /// Time allowed for one request, body included. Default 30000.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub timeout_ms: Option<f64>,
-    /// Retries of a read after a network error, 502, 503 or 504. Default 2. A 429 is not a
-    /// fault: it is waited out within `rateLimit.maxWaitMs`.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub max_retries: Option<u32>,
-    /// Extra headers for every request (not `apiuser`, `apikey` or `Content-Type`).
-    #[serde(default)]
-    #[tsify(optional, type = "Record<string, string>")]
-    pub headers: Option<std::collections::BTreeMap<String, String>>,
-    /// How long to wait for the API's write slot when it answers 429 (another writer of the
-    /// tenant is busy). Default `{ maxWaitMs: 300000 }`.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub rate_limit: Option<RateLimitOptions>,
-    /// Functions told about every request, answer and retry (for logging and tracing). They
-    /// never see the apikey, and what they throw is ignored.
-    #[serde(default)]
-    #[tsify(optional, type = "LocktHooks")]
-    pub hooks: Option<serde::de::IgnoredAny>,
-}
-
-/// The patience for 429 answers.
-#[derive(Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RateLimitOptions {
-    /// The longest one request waits in total, across its 429 answers, before it fails with
-    /// `rate_limited` (a batch run then stops, its unsent records `notSent`). Default 300000
-    /// (5 minutes); 0 fails at the first 429.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub max_wait_ms: Option<f64>,
-}
-
-#[wasm_bindgen(typescript_custom_section)]
-const LOCKT_HOOKS: &str = r#"
-/** Functions told about every request; each is optional, and a hook that throws (or rejects) never fails the call. */
-export interface LocktHooks {
-  /** Before each send (resends included). */
-  request?: (event: LocktRequestEvent) => void;
-  /** After each send: the status, or the error kind when no answer came, and the duration. */
-  response?: (event: LocktResponseEvent) => void;
-  /** Before each wait for a resend: after a 429, or a read's network error or 502/503/504. */
-  retry?: (event: LocktRetryEvent) => void;
-}
-"#;
+use crate::options::LocktClientOptions;
 
 /// A client for the Lockt SecureAccess Cloud API v1.
 ///
@@ -108,19 +38,12 @@ impl LocktClient {
     /// Creates a client; throws a `LocktError` of kind `config` for bad settings.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "LocktClientOptions")] options: JsValue) -> Result<LocktClient, JsValue> {
-        Self::configure(&options).map_err(|e| to_js_error(&e))
+        Self::configure(options).map_err(|e| to_js_error(&e))
     }
 
-    fn configure(options: &JsValue) -> Result<LocktClient, Error> {
-        // Checked before serde sees them: its type errors quote the value.
-        for key in ["apiUser", "apiKey"] {
-            let v = if options.is_object() { Reflect::get(options, &key.into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-            if !(v.is_undefined() || v.is_null() || v.is_string()) {
-                return Err(Error::config(format!("{key} must be a string")));
-            }
-        }
-        let hooks = hooks_of(options)?;
-        let options: LocktClientOptions = if options.is_undefined() || options.is_null() { LocktClientOptions::default() } else { from_js(options, "options")? };
+    fn configure(options: JsValue) -> Result<LocktClient, Error> {
+        let (options, controls) = read_options::<LocktClientOptions>(&Some(options), "new LocktClient")?;
+        let hooks = Hooks { request: controls.callback("hooks.request"), response: controls.callback("hooks.response"), retry: controls.callback("hooks.retry") };
         let raw_base = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let proxied = raw_base.starts_with('/');
         let base_url = resolve_base_url(raw_base)?;
@@ -202,7 +125,7 @@ impl LocktClient {
     pub fn next_card_number(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
         let fetch = self.fetch.clone();
         spawn(async move {
-            let n: NextCardNumber = parse_single(&cases::read(&io_of(&fetch, &options)?, &ApiRequest::get("nextcardnum")).await?)?;
+            let n: NextCardNumber = parse_single(&cases::read(&io_of(&fetch, &options, "nextCardNumber")?, &ApiRequest::get("nextcardnum")).await?)?;
             n.card_num.ok_or_else(|| Error::decode(200, "no card_num in the answer"))
         })
     }
@@ -255,32 +178,6 @@ fn page_location() -> Result<(String, String), Error> {
     let origin = get(&location, "origin").and_then(|v| v.as_string()).filter(|o| o != "null").ok_or_else(no_page)?;
     let base = get(&global, "document").and_then(|d| get(&d, "baseURI")).or_else(|| get(&location, "href")).and_then(|v| v.as_string()).ok_or_else(no_page)?;
     Ok((base, origin))
-}
-
-/// The `hooks` option, read before serde (which sees functions as absent): an object whose
-/// `request`, `response` and `retry` are functions when set.
-fn hooks_of(options: &JsValue) -> Result<Hooks, Error> {
-    let hooks = if options.is_object() { Reflect::get(options, &"hooks".into()).unwrap_or(JsValue::UNDEFINED) } else { JsValue::UNDEFINED };
-    if hooks.is_undefined() || hooks.is_null() {
-        return Ok(Hooks::default());
-    }
-    if !hooks.is_object() {
-        return Err(Error::config("hooks must be an object of functions: { request, response, retry }"));
-    }
-    let names = ["request", "response", "retry"];
-    for key in Object::keys(hooks.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
-        if !names.contains(&key.as_str()) {
-            return Err(Error::config(format!("hooks has an unknown key {key:?} (expected request, response, retry)")));
-        }
-    }
-    let hook = |name: &str| -> Result<Option<Function>, Error> {
-        let f = Reflect::get(&hooks, &name.into()).unwrap_or(JsValue::UNDEFINED);
-        if f.is_undefined() {
-            return Ok(None);
-        }
-        f.dyn_into().map(Some).map_err(|_| Error::config(format!("hooks.{name} must be a function")))
-    };
-    Ok(Hooks { request: hook("request")?, response: hook("response")?, retry: hook("retry")? })
 }
 
 fn is_header_value(v: &str) -> bool {

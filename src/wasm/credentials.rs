@@ -14,6 +14,7 @@ handle!(
     "Credentials (`/credential`, `/credentialsummary`).",
     list Credential,
     "credential",
+    "credentials.list",
     "Promise<Credential[]>",
     "Every credential (`GET /credential`)."
 );
@@ -24,7 +25,7 @@ impl CredentialsApi {
     #[wasm_bindgen(unchecked_return_type = "Promise<CredentialSummary>")]
     pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
         let fetch = self.fetch.clone();
-        spawn(async move { parse_single::<CredentialSummary>(&cases::read(&io_of(&fetch, &options)?, &ApiRequest::get("credentialsummary")).await?) })
+        spawn(async move { parse_single::<CredentialSummary>(&cases::read(&io_of(&fetch, &options, "credentials.summary")?, &ApiRequest::get("credentialsummary")).await?) })
     }
 
     /// Reissues credentials by id (`POST /credential`, pending release).
@@ -35,6 +36,6 @@ impl CredentialsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "credential", "credentials", None);
-        batch_write(&self.fetch, target, items, "items", |r| validate::validate_credential_reissues(r).into_values(), options)
+        batch_write(&self.fetch, target, items, "items", |r| validate::validate_credential_reissues(r).into_values(), options, "credentials.reissue")
     }
 }

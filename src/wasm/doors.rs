@@ -14,6 +14,7 @@ handle!(
     "Doors (`/door`, `/doorstate`).",
     list Door,
     "door",
+    "doors.list",
     "Promise<Door[]>",
     "Every access-controlled door (`GET /door`)."
 );
@@ -28,12 +29,12 @@ impl DoorsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "door", "doors", Some(DOOR_READ_BACK));
-        batch_write(&self.fetch, target, doors, "doors", |r| validate::validate_doors(r).into_values(), options)
+        batch_write(&self.fetch, target, doors, "doors", |r| validate::validate_doors(r).into_values(), options, "doors.create")
     }
 
     /// Battery levels of the doors (`GET /doorstate`).
     #[wasm_bindgen(unchecked_return_type = "Promise<DoorState[]>")]
     pub fn states(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<DoorState>(&self.fetch, "doorstate", options)
+        list::<DoorState>(&self.fetch, "doorstate", options, "doors.states")
     }
 }

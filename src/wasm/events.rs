@@ -8,27 +8,18 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::calls::{handle, id_arg, io_of, signal_of, spawn};
+use super::calls::{handle, io_of, spawn};
+use super::options::read_options;
 use super::transport::Fetch;
 use super::{to_js, to_js_error};
 use crate::engine::cases;
 use crate::engine::tail::{self, EventTail};
 use crate::error::{Error, ErrorKind};
 use crate::model::Event;
+use crate::options::{EventCursor, TailOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_EVENTS: &'static str = r#"
-/** Options of `events.tail`. */
-export interface TailOptions {
-  /** Start after this event id (a saved cursor). Default: after the newest event now. */
-  after?: number;
-  /** Time between polls when there is nothing new, in ms. Default 2000. */
-  intervalMs?: number;
-  /** Ends the iteration. */
-  signal?: AbortSignal;
-  /** Called when events were lost between two polls (the server keeps only the newest 5,000). */
-  onGap?: (gap: EventGap) => void;
-}
 /** A live tail of the event log, for `for await`. */
 export interface EventTail extends AsyncIterableIterator<Event> {
   /** The id of the last event yielded: persist it and pass it as `after` to resume. */
@@ -43,6 +34,7 @@ handle!(
     "The event log (`/events`).",
     list Event,
     "events",
+    "events.list",
     "Promise<Event[]>",
     "The newest events the system keeps, at most 5,000 (`GET /events`), newest first as the API sends them."
 );
@@ -59,8 +51,9 @@ impl EventsApi {
     ) -> Promise {
         let fetch = self.fetch.clone();
         spawn(async move {
-            let after = if id.as_f64() == Some(0.0) || id.as_string().as_deref() == Some("0") { 0 } else { id_arg(&id, "id")? };
-            cases::events_after(&io_of(&fetch, &options)?, after).await
+            let EventCursor(after) = EventCursor::parse(id.as_f64(), id.as_string().as_deref())
+                .ok_or_else(|| Error::config("events.after: id must be an event id: a whole number >= 0 or its digit text"))?;
+            cases::events_after(&io_of(&fetch, &options, "events.after")?, after).await
         })
     }
 
@@ -85,16 +78,17 @@ struct Tail {
 
 impl EventsApi {
     fn make_tail(&self, options: Option<JsValue>) -> Result<JsValue, Error> {
-        let get = |k: &str| options.as_ref().filter(|o| o.is_object()).and_then(|o| Reflect::get(o, &k.into()).ok()).filter(|v| !v.is_undefined() && !v.is_null());
-        let after = get("after").map(|a| if a.as_f64() == Some(0.0) { Ok(0) } else { id_arg(&a, "options.after") }).transpose()?;
-        let interval_ms =
-            get("intervalMs").map_or(Some(2000.0), |v| v.as_f64().filter(|n| *n >= 0.0)).ok_or_else(|| Error::config("options.intervalMs must be a number of milliseconds"))?;
-        let on_gap = get("onGap").map(|f| f.dyn_into::<Function>().map_err(|_| Error::config("options.onGap must be a function"))).transpose()?;
+        let (options, controls) = read_options::<TailOptions>(&options, "events.tail")?;
+        let after = options.after.map(|EventCursor(id)| id);
+        let interval_ms = options.interval_ms.unwrap_or(2000.0);
+        if interval_ms.is_nan() || interval_ms < 0.0 {
+            return Err(Error::config("events.tail: option `intervalMs` must be a number of milliseconds >= 0"));
+        }
         let tail = Rc::new(Tail {
             fetch: self.fetch.clone(),
             state: RefCell::new(EventTail::new(after, interval_ms)),
-            signal: RefCell::new(signal_of(&options)?),
-            on_gap,
+            signal: RefCell::new(controls.signal()),
+            on_gap: controls.callback("onGap"),
             gaps: js_sys::Array::new(),
         });
         let iterator = Object::new();

@@ -14,6 +14,7 @@ handle!(
     "Fobs (`/fob`, `/fobcheck`).",
     list Fob,
     "fob",
+    "fobs.list",
     "Promise<Fob[]>",
     "Every fob (`GET /fob`)."
 );
@@ -28,7 +29,7 @@ impl FobsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "fob", "fobs", Some(FOB_READ_BACK));
-        batch_write(&self.fetch, target, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), options)
+        batch_write(&self.fetch, target, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), options, "fobs.create")
     }
 
     /// Reassigns fobs to users, with new dates (`PUT /fob`, 100 per call).
@@ -39,12 +40,12 @@ impl FobsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Put, "fob", "fobs", Some(FOB_REASSIGN_READ_BACK));
-        batch_write(&self.fetch, target, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), options)
+        batch_write(&self.fetch, target, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), options, "fobs.reassign")
     }
 
     /// Fobs with their last activity (`GET /fobcheck`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<FobActivity[]>")]
     pub fn check(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<FobActivity>(&self.fetch, "fobcheck", options)
+        list::<FobActivity>(&self.fetch, "fobcheck", options, "fobs.check")
     }
 }

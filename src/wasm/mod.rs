@@ -26,6 +26,8 @@ mod events;
 mod fobs;
 pub mod offline;
 #[cfg(feature = "client")]
+mod options;
+#[cfg(feature = "client")]
 mod schedules;
 #[cfg(feature = "client")]
 mod transport;

@@ -11,6 +11,7 @@ handle!(
     "Schedules (`/schedule`).",
     list Schedule,
     "schedule",
+    "schedules.list",
     "Promise<Schedule[]>",
     "Every schedule (`GET /schedule`); `d0` is Monday."
 );

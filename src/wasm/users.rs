@@ -7,7 +7,8 @@ use js_sys::{Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{control_of, flag, handle, id_arg, io_of, spawn};
+use super::calls::{handle, id_arg, io_of, spawn};
+use super::options::read_options;
 use super::{from_js, records_from_js};
 use crate::api::{self, parse_one};
 use crate::engine::cases::{self, PlanRequest, UserFlags, UserRef};
@@ -15,29 +16,13 @@ use crate::engine::roster::SyncPlan;
 use crate::engine::writes::Progress;
 use crate::error::Error;
 use crate::model::User;
+use crate::options::{AssignOptions, CallOptions, DisableOptions, Moment, PlanOptions, SaveUsersOptions};
 use crate::validate::normalize_time;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_USERS: &'static str = r#"
 /** A user given by system id (number), id number (string), or a user record. */
 export type UserRef = number | string | { id?: number; id_num?: string };
-/** Options of `users.assignAccessLevels`. */
-export interface AssignOptions extends CallOptions {
-  /** Replace the user's access levels instead of adding to them. Default false. */
-  replace?: boolean;
-}
-/** Options of `users.disable`. */
-export interface DisableOptions extends CallOptions {
-  /** When access ends: a Date, epoch ms, or `YYYY-MM-DD HH:MM:SS`. Default now (UTC). */
-  at?: Date | number | string;
-}
-/** Options of `users.plan`. */
-export interface PlanOptions extends CallOptions {
-  /** The field pairing roster rows with live users. Default `id_num`. */
-  key?: "id_num" | "email";
-  /** Plan to disable live users (with the key) that are missing from the roster. Default false. */
-  disableMissing?: boolean;
-}
 "#;
 
 handle!(
@@ -45,6 +30,7 @@ handle!(
     "Card holders (`/user`, `/uservalidate`).",
     list User,
     "user",
+    "users.list",
     "Promise<User[]>",
     "Every non-administrative card holder (`GET /user`)."
 );
@@ -61,7 +47,7 @@ impl UsersApi {
         let fetch = self.fetch.clone();
         spawn(async move {
             let req = api::user_by_id(id_arg(&id, "id")?);
-            parse_one::<User>(&cases::read(&io_of(&fetch, &options)?, &req).await?)
+            parse_one::<User>(&cases::read(&io_of(&fetch, &options, "users.get")?, &req).await?)
         })
     }
 
@@ -74,7 +60,7 @@ impl UsersApi {
                 return Err(Error::config("idNum must not be empty"));
             }
             let req = api::user_by_idnum(id_num.trim());
-            parse_one::<User>(&cases::read(&io_of(&fetch, &options)?, &req).await?)
+            parse_one::<User>(&cases::read(&io_of(&fetch, &options, "users.getByIdNum")?, &req).await?)
         })
     }
 
@@ -89,8 +75,9 @@ impl UsersApi {
         let fetch = self.fetch.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
-            let flags = user_flags(&options)?;
-            let ctl = control_of(&options)?;
+            let (options, controls) = read_options::<SaveUsersOptions>(&options, "users.save")?;
+            let flags = user_flags(&options);
+            let ctl = controls.run_control();
             let report = |p| ctl.report(p);
             cases::save_users(&fetch.with_signal(ctl.signal.clone()), &records, flags, &Progress::new(&report)).await
         })
@@ -107,8 +94,8 @@ impl UsersApi {
         let fetch = self.fetch.clone();
         spawn(async move {
             let records = records_from_js(&users, "users")?;
-            let ctl = control_of(&options)?;
-            cases::validate_users(&fetch.with_signal(ctl.signal), &records).await
+            let (_, controls) = read_options::<CallOptions>(&options, "users.validate")?;
+            cases::validate_users(&fetch.with_signal(controls.signal()), &records).await
         })
     }
 
@@ -124,10 +111,10 @@ impl UsersApi {
     ) -> Promise {
         let fetch = self.fetch.clone();
         spawn(async move {
-            let ctl = control_of(&options)?;
+            let (options, controls) = read_options::<AssignOptions>(&options, "users.assignAccessLevels")?;
             let wanted: Vec<Value> = from_js(&levels, "levels")?;
-            let replace = flag(&options, "replace")?.unwrap_or(false);
-            let io = fetch.with_signal(ctl.signal);
+            let replace = options.replace.unwrap_or(false);
+            let io = fetch.with_signal(controls.signal());
             cases::assign_access_levels(&io, &user_ref(&user)?, &wanted, replace).await
         })
     }
@@ -142,12 +129,9 @@ impl UsersApi {
     ) -> Promise {
         let fetch = self.fetch.clone();
         spawn(async move {
-            let ctl = control_of(&options)?;
-            let at = match options.as_ref().filter(|o| o.is_object()).map(|o| Reflect::get(o, &"at".into()).unwrap_or(JsValue::UNDEFINED)) {
-                Some(at) if !at.is_undefined() && !at.is_null() => Some(at_wire(&at)?),
-                _ => None,
-            };
-            cases::disable(&fetch.with_signal(ctl.signal), &user_ref(&user)?, at).await
+            let (options, controls) = read_options::<DisableOptions>(&options, "users.disable")?;
+            let at = options.at.as_ref().map(at_wire).transpose()?;
+            cases::disable(&fetch.with_signal(controls.signal()), &user_ref(&user)?, at).await
         })
     }
 
@@ -161,17 +145,11 @@ impl UsersApi {
     ) -> Promise {
         let fetch = self.fetch.clone();
         spawn(async move {
-            let ctl = control_of(&options)?;
-            let key = match options.as_ref().filter(|o| o.is_object()).and_then(|o| Reflect::get(o, &"key".into()).ok()).filter(|k| !k.is_undefined()) {
-                None => "id_num".to_string(),
-                Some(k) => k
-                    .as_string()
-                    .filter(|k| k == "id_num" || k == "email")
-                    .ok_or_else(|| Error::config("options.key must be \"id_num\" or \"email\" (the fields the API matches users by)"))?,
-            };
-            let disable_missing = flag(&options, "disableMissing")?.unwrap_or(false);
+            let (options, controls) = read_options::<PlanOptions>(&options, "users.plan")?;
+            let key = options.key.unwrap_or_default().as_str().to_string();
+            let disable_missing = options.disable_missing.unwrap_or(false);
             let (records, rows) = roster_records(&roster)?;
-            cases::plan(&fetch.with_signal(ctl.signal), &records, &rows, &PlanRequest { key, disable_missing }).await
+            cases::plan(&fetch.with_signal(controls.signal()), &records, &rows, &PlanRequest { key, disable_missing }).await
         })
     }
 
@@ -187,22 +165,23 @@ impl UsersApi {
         let fetch = self.fetch.clone();
         spawn(async move {
             let plan: SyncPlan = from_js(&plan, "plan")?;
-            let flags = user_flags(&options)?;
-            let ctl = control_of(&options)?;
+            let (options, controls) = read_options::<SaveUsersOptions>(&options, "users.apply")?;
+            let flags = user_flags(&options);
+            let ctl = controls.run_control();
             let report = |p| ctl.report(p);
             cases::apply(&fetch.with_signal(ctl.signal.clone()), &plan, flags, &Progress::new(&report)).await
         })
     }
 }
 
-/// Reads `updateExisting`, `validateFailsBatch` and `replacePrivileges`, with the API's defaults.
-fn user_flags(options: &Option<JsValue>) -> Result<UserFlags, Error> {
+/// `updateExisting`, `validateFailsBatch` and `replacePrivileges`, with the API's defaults.
+fn user_flags(options: &SaveUsersOptions) -> UserFlags {
     let d = UserFlags::default();
-    Ok(UserFlags {
-        update_existing: flag(options, "updateExisting")?.unwrap_or(d.update_existing),
-        validate_fails_batch: flag(options, "validateFailsBatch")?.unwrap_or(d.validate_fails_batch),
-        replace_privileges: flag(options, "replacePrivileges")?.unwrap_or(d.replace_privileges),
-    })
+    UserFlags {
+        update_existing: options.update_existing.unwrap_or(d.update_existing),
+        validate_fails_batch: options.validate_fails_batch.unwrap_or(d.validate_fails_batch),
+        replace_privileges: options.replace_privileges.unwrap_or(d.replace_privileges),
+    }
 }
 
 /// Reads a `UserRef`: a system id, an id number, or a record with `id` or `id_num`.
@@ -221,21 +200,14 @@ fn user_ref(user: &JsValue) -> Result<UserRef, Error> {
     }
 }
 
-/// A Date, epoch ms or date text in the wire form.
-fn at_wire(at: &JsValue) -> Result<String, Error> {
-    let text = if let Some(ms) = at.as_f64() {
-        js_sys::Date::new(&ms.into()).to_iso_string().as_string()
-    } else if at.is_instance_of::<js_sys::Date>() {
-        let d: &js_sys::Date = at.unchecked_ref();
-        if d.get_time().is_nan() {
-            None
-        } else {
-            d.to_iso_string().as_string()
-        }
-    } else {
-        at.as_string()
+/// A moment (a Date arrives as its epoch ms) in the wire form.
+fn at_wire(at: &Moment) -> Result<String, Error> {
+    let text = match at {
+        Moment::EpochMs(ms) => Some(js_sys::Date::new(&(*ms).into())).filter(|d| !d.get_time().is_nan()).and_then(|d| d.to_iso_string().as_string()),
+        Moment::Text(t) => Some(t.clone()),
     };
-    text.and_then(|t| normalize_time(&t).ok().flatten().map(Cow::into_owned)).ok_or_else(|| Error::config("options.at must be a Date, epoch milliseconds or YYYY-MM-DD HH:MM:SS"))
+    text.and_then(|t| normalize_time(&t).ok().flatten().map(Cow::into_owned))
+        .ok_or_else(|| Error::config("users.disable: option `at` must be a Date, epoch milliseconds or YYYY-MM-DD HH:MM:SS"))
 }
 
 /// A roster's records and, when it came from `parseUsersCsv`, their spreadsheet rows.

@@ -34,6 +34,16 @@ async function misuse(): Promise<void> {
   await lockt.fobs.reassign([{ id: 1 }]); // expect-error
   const n: number = await lockt.nextCardNumber(); // expect-error
   await lockt.users.plan([], { key: "card_num" }); // expect-error
+  // A mistyped key in any options object (issue 13).
+  await lockt.users.save([{ first_name: "a" }], { updateExsting: true }); // expect-error
+  lockt.events.tail({ afer: 5 }); // expect-error
+  await lockt.users.plan([], { kye: "email" }); // expect-error
+  await lockt.doors.create([], { validateFailBatch: false }); // expect-error
+  await lockt.users.list({ singal: new AbortController().signal }); // expect-error
+  await lockt.users.disable(1, { at: true }); // expect-error
+  new LocktClient({ apiUser: "u", apiKey: "k", timeutMs: 3000 }); // expect-error
+  new LocktClient({ apiUser: "u", apiKey: "k", timeoutMs: "3000" }); // expect-error
+  new LocktClient({ rateLimit: { maxWait: 5 } }); // expect-error
   lockt.users.lst(); // expect-error
   lockt.users.free(); // expect-error
   lockt[Symbol.dispose](); // expect-error
