@@ -99,7 +99,7 @@ impl Entries {
     pub fn of(given: Given, known: &'static [&'static str]) -> Result<Entries, OptionError> {
         let Given::Object(entries) = given else { return Err(OptionError::expected("an object", &given)) };
         if let Some((key, _)) = entries.iter().find(|(k, _)| !known.contains(&k.as_str())) {
-            return Err(OptionError { path: Vec::new(), problem: Problem::Unknown { key: key.clone(), known } });
+            return Err(OptionError::new(Problem::Unknown { key: key.clone(), known }));
         }
         Ok(Entries(entries))
     }
@@ -115,9 +115,13 @@ impl Entries {
     }
 }
 
-/// Why options could not be read, and where: `path` runs from the outermost key.
+/// Why options could not be read, and where (boxed: a small `Err` keeps every reader small).
 #[derive(Debug)]
-pub struct OptionError {
+pub struct OptionError(Box<Failure>);
+
+/// The problem, under `path`, which runs from the outermost key.
+#[derive(Debug)]
+struct Failure {
     path: Vec<String>,
     problem: Problem,
 }
@@ -129,26 +133,31 @@ enum Problem {
 }
 
 impl OptionError {
+    fn new(problem: Problem) -> Self {
+        OptionError(Box::new(Failure { path: Vec::new(), problem }))
+    }
+
     pub(crate) fn expected(what: &'static str, got: &Given) -> Self {
-        OptionError { path: Vec::new(), problem: Problem::Expected { what, got: got.described() } }
+        Self::new(Problem::Expected { what, got: got.described() })
     }
 
     /// The error, under the option `key` of the object it was found in.
     fn within(mut self, key: &str) -> Self {
-        self.path.insert(0, key.to_string());
+        self.0.path.insert(0, key.to_string());
         self
     }
 }
 
 impl fmt::Display for OptionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let prefix: String = self.path.iter().map(|k| format!("{k}.")).collect();
-        match &self.problem {
+        let Failure { path, problem } = &*self.0;
+        let prefix: String = path.iter().map(|k| format!("{k}.")).collect();
+        match problem {
             Problem::Unknown { key, known } => match nearest(key, known) {
                 Some(near) => write!(f, "unknown option `{prefix}{key}`; did you mean `{prefix}{near}`?"),
                 None => write!(f, "unknown option `{prefix}{key}`; the options are {}", quoted_list(known, "`", ", ")),
             },
-            Problem::Expected { what, got } => write!(f, "option `{}` must be {what}, got {got}", self.path.join(".")),
+            Problem::Expected { what, got } => write!(f, "option `{}` must be {what}, got {got}", path.join(".")),
         }
     }
 }
@@ -158,22 +167,22 @@ fn quoted_list(items: &[&str], quote: &str, separator: &str) -> String {
 }
 
 /// The known key closest to `key`, when it is close enough to be a typo: an edit distance
-/// (with transpositions, ignoring ASCII case) of at most a third of the key's length, and at least 2.
+/// (bytes, with transpositions, ignoring ASCII case) of at most a third of the key's length, and at least 2.
 pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let limit = (key.chars().count() / 3).max(2);
-    known.iter().map(|k| (edit_distance(&key.to_ascii_lowercase(), &k.to_ascii_lowercase()), *k)).filter(|(d, _)| *d <= limit).min_by_key(|(d, _)| *d).map(|(_, k)| k)
+    let limit = (key.len() / 3).max(2);
+    known.iter().map(|k| (edit_distance(key.as_bytes(), k.as_bytes()), *k)).filter(|(d, _)| *d <= limit).min_by_key(|(d, _)| *d).map(|(_, k)| k)
 }
 
 /// Levenshtein distance where swapping two neighbours counts as one edit.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let same = |x: u8, y: u8| x.eq_ignore_ascii_case(&y);
     let mut rows = vec![(0..=b.len()).collect::<Vec<usize>>()];
     for i in 1..=a.len() {
         let mut row = vec![i; b.len() + 1];
         for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let cost = usize::from(!same(a[i - 1], b[j - 1]));
             row[j] = (rows[i - 1][j] + 1).min(row[j - 1] + 1).min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+            if i > 1 && j > 1 && same(a[i - 1], b[j - 2]) && same(a[i - 2], b[j - 1]) {
                 row[j] = row[j].min(rows[i - 2][j - 2] + 1);
             }
         }
@@ -256,8 +265,8 @@ mod tests {
 
     #[test]
     fn edit_distance_counts_swaps_once() {
-        assert_eq!(edit_distance("kye", "key"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("after", "after"), 0);
+        assert_eq!(edit_distance(b"kye", b"key"), 1);
+        assert_eq!(edit_distance(b"", b"abc"), 3);
+        assert_eq!(edit_distance(b"After", b"after"), 0);
     }
 }
