@@ -194,24 +194,24 @@ export function validateUsersCsv(text: string, options?: ParseUsersCsvOptions): 
 /// `parseUsersCsv(text, options?)`: CSV text to user inputs (TSDoc in `TS_PARSE_USERS_CSV`).
 #[wasm_bindgen(js_name = parseUsersCsv, skip_typescript)]
 pub fn parse_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
-    from_csv(text, options, csv_import::parse_users_csv_json)
+    from_csv("parseUsersCsv", text, options, csv_import::parse_users_csv_json)
 }
 
 /// `validateUsersCsv(text, options?)`: CSV text to a validation report (TSDoc in
 /// `TS_PARSE_USERS_CSV`).
 #[wasm_bindgen(js_name = validateUsersCsv, skip_typescript)]
 pub fn validate_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsValue, JsValue> {
-    from_csv(text, options, csv_import::validate_users_csv_json)
+    from_csv("validateUsersCsv", text, options, csv_import::validate_users_csv_json)
 }
 
 /// Reads the arguments of the CSV functions, runs `answer` and parses its JSON into JS.
-fn from_csv(text: JsValue, options: Option<JsValue>, answer: fn(&str, &BTreeMap<String, String>) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
+fn from_csv(method: &str, text: JsValue, options: Option<JsValue>, answer: fn(&str, &BTreeMap<String, String>) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
-        return Err(super::to_js_error(&Error::config("text must be a string (the CSV file's contents)")));
+        return Err(super::to_js_error(&Error::config(format!("{method}: text must be a string (the CSV file's contents)"))));
     };
     let columns = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
         None => BTreeMap::new(),
-        Some(o) => csv_columns(&o).map_err(|e| super::to_js_error(&e))?,
+        Some(o) => csv_columns(method, &o).map_err(|e| super::to_js_error(&e))?,
     };
     let json = answer(&text, &columns).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the CSV import could not be read back (a defect; please report it)")))?;
     js_sys::JSON::parse(&json).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "could not hand a result to JS")))
@@ -219,19 +219,22 @@ fn from_csv(text: JsValue, options: Option<JsValue>, answer: fn(&str, &BTreeMap<
 
 /// `options.columns` of `parseUsersCsv`: header -> field name, both text. Read straight from
 /// JS (no serde deserializer, which would pull number formatting into the module).
-fn csv_columns(options: &JsValue) -> Result<BTreeMap<String, String>, Error> {
-    let wrong = || Error::config("options must be { columns: { header: field name, ... } } with text values");
+/// As the client's options are read: an unknown key is named, `undefined` and `null` mean "not
+/// given".
+fn csv_columns(method: &str, options: &JsValue) -> Result<BTreeMap<String, String>, Error> {
+    let wrong = || Error::config(format!("{method}: option `columns` must be an object of header -> field name texts"));
     if !options.is_object() {
-        return Err(wrong());
+        return Err(Error::config(format!("{method}: options must be an object ({{ columns }})")));
     }
     let mut columns = BTreeMap::new();
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-        if key.as_string().as_deref() != Some("columns") {
-            return Err(Error::config("options has an unknown key: the only option is columns"));
+        let key = key.as_string().unwrap_or_default();
+        if key != "columns" {
+            return Err(Error::config(format!("{method}: unknown option `{}`; the only option is `columns`", crate::validate::shown(&key))));
         }
     }
     let given = js_sys::Reflect::get(options, &"columns".into()).unwrap_or(JsValue::UNDEFINED);
-    if given.is_undefined() {
+    if given.is_undefined() || given.is_null() {
         return Ok(columns);
     }
     if !given.is_object() || js_sys::Array::is_array(&given) {

@@ -241,6 +241,15 @@ describe("parseUsersCsv", () => {
     assert.throws(() => parseUsersCsv(42), (e) => e instanceof LocktError && e.kind === "config");
     assert.throws(() => parseUsersCsv("a", { columns: 5 }), (e) => e instanceof LocktError && e.kind === "config");
   });
+
+  test("options as the client reads them: a typo is named, a wrong type names the option, null is not given", () => {
+    for (const fn of [parseUsersCsv, sdk.validateUsersCsv]) {
+      assert.throws(() => fn("first_name\nAnn\n", { colums: {} }), (e) => e instanceof LocktError && e.kind === "config" && /unknown option `colums`; the only option is `columns`/.test(e.message));
+      assert.throws(() => fn("first_name\nAnn\n", { columns: ["first_name"] }), (e) => e instanceof LocktError && e.kind === "config" && /option `columns` must be an object/.test(e.message));
+      assert.equal(fn("first_name\nAnn\n", { columns: null }).rows.length, 1);
+      assert.equal(fn("first_name\nAnn\n", null).rows.length, 1);
+    }
+  });
 });
 
 describe("Standard Schema objects", () => {
