@@ -14,8 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
 
-use crate::validate::input::push_uint;
-use crate::validate::tape::{self, push_json_string};
+use crate::validate::tape;
 use crate::validate::{shown, Users, USER_FIELDS};
 
 /// Users read from a CSV text, with their row numbers and any problems with the text.
@@ -57,19 +56,6 @@ pub enum CsvIssueCode {
     RaggedRow,
     /// Text the CSV reader could not read.
     Malformed,
-}
-
-impl CsvIssueCode {
-    /// The code's name on the wire (`unknown_column`), as serde writes it.
-    fn as_str(self) -> &'static str {
-        match self {
-            CsvIssueCode::UnknownColumn => "unknown_column",
-            CsvIssueCode::DuplicateColumn => "duplicate_column",
-            CsvIssueCode::MissingNameColumn => "missing_name_column",
-            CsvIssueCode::RaggedRow => "ragged_row",
-            CsvIssueCode::Malformed => "malformed",
-        }
-    }
 }
 
 /// Users read from a CSV text onto the field tape (`validate::tape`): the form both the
@@ -260,31 +246,13 @@ impl CsvTape {
         self.pieces[start + 1] = count;
     }
 
-    /// `,"rows":[...],"issues":[...]}`.
+    /// `,"rows":[...],"issues":[...]}`, as serde writes them (numbers and strings: it cannot fail).
     fn push_rows_and_issues(&self, out: &mut String) {
-        out.push_str(",\"rows\":[");
-        for (i, row) in self.rows.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_uint(out, *row as u64);
-        }
-        out.push_str("],\"issues\":[");
-        for (i, issue) in self.issues.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str("{\"row\":");
-            push_uint(out, issue.row as u64);
-            out.push_str(",\"field\":");
-            push_json_string(out, &issue.field);
-            out.push_str(",\"code\":\"");
-            out.push_str(issue.code.as_str());
-            out.push_str("\",\"message\":");
-            push_json_string(out, &issue.message);
-            out.push('}');
-        }
-        out.push_str("]}");
+        out.push_str(",\"rows\":");
+        out.push_str(&serde_json::to_string(&self.rows).unwrap_or_default());
+        out.push_str(",\"issues\":");
+        out.push_str(&serde_json::to_string(&self.issues).unwrap_or_default());
+        out.push('}');
     }
 }
 

@@ -504,7 +504,7 @@ fn push_issue(out: &mut String, field: &str, code: IssueCode, message: &str, ind
 use super::input::push_uint;
 
 /// `s` as a JSON string.
-pub fn push_json_string(out: &mut String, s: &str) {
+fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
