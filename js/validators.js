@@ -74,30 +74,41 @@ function assertJson(value) {
 const encoder = new TextEncoder();
 
 /**
- * A growable list of pieces (two u32 words each), and their text as UTF-8 written straight
- * into a buffer in the core's memory (no joined string, no second copy).
+ * A growable list of pieces (two u32 words each) and their text as UTF-8, both written
+ * straight into buffers in the core's memory (no joined string, no copy, no garbage).
  */
 class Tape {
   constructor(core, words, bytes) {
     this.core = core;
-    this.words = new Uint32Array(Math.max(64, words));
     this.length = 0;
     this.used = 0;
-    this.reserve(Math.max(1024, bytes));
+    this.wordsAt = core.tapeReservePieces(0, Math.max(64, words));
+    this.wordsCap = Math.max(64, words);
+    this.bytesAt = core.tapeReserve(0, Math.max(1024, bytes));
+    this.bytesCap = Math.max(1024, bytes);
+    this.view();
+  }
+
+  /** The views of both buffers (again after a reserve: the core's memory may have grown). */
+  view() {
+    const { buffer } = this.core.tapeMemory();
+    this.words = new Uint32Array(buffer, this.wordsAt, this.wordsCap);
+    this.bytes = new Uint8Array(buffer, this.bytesAt, this.bytesCap);
   }
 
   /** Makes room for `more` bytes after those written (the core may move the buffer). */
   reserve(more) {
-    const start = this.core.tapeReserve(this.used, more);
-    this.bytes = new Uint8Array(this.core.tapeMemory().buffer, start, this.used + more);
+    this.bytesAt = this.core.tapeReserve(this.used, more);
+    this.bytesCap = this.used + more;
+    this.view();
   }
 
   /** Appends a piece; returns its position (to fill in a count later). */
   push(tag, slot, len) {
-    if (this.length + 2 > this.words.length) {
-      const bigger = new Uint32Array(this.words.length * 2);
-      bigger.set(this.words);
-      this.words = bigger;
+    if (this.length + 2 > this.wordsCap) {
+      this.wordsAt = this.core.tapeReservePieces(this.length, this.wordsCap);
+      this.wordsCap += this.length;
+      this.view();
     }
     const at = this.length;
     this.words[at] = tag | (slot << 8);
@@ -237,17 +248,27 @@ export function makeValidators(core, LocktError) {
     return kind;
   }
 
+  // The tape's buffers are the core's, one set: a validator called again from inside the
+  // walk (by a record's toJSON or getter) would write over them.
+  let walking = false;
+
   function runTape(kindName, records, what) {
-    const kind = kindOf(kindName);
-    const tape = new Tape(core, records.length * 2 * (kind.fields.length + 2), records.length * 128);
+    if (walking) throw new LocktError(`${what} cannot be validated from inside a toJSON or getter of records being validated`, { kind: "config" });
+    walking = true;
     try {
-      for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
-    } catch (error) {
-      // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
-      throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
+      const kind = kindOf(kindName);
+      const tape = new Tape(core, records.length * 2 * (kind.fields.length + 2), records.length * 128);
+      try {
+        for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
+      } catch (error) {
+        // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
+        throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
+      }
+      const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.length, records.length));
+      return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
+    } finally {
+      walking = false;
     }
-    const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.words.subarray(0, tape.length), records.length));
-    return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
   }
 
   /**

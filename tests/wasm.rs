@@ -30,6 +30,14 @@ fn write_tape_text(texts: &[&str]) -> usize {
     bytes.len()
 }
 
+/// Writes `pieces` into the module's piece buffer as the JS walk does; returns the word count.
+fn write_tape_pieces(pieces: &[u32]) -> usize {
+    let start = offline::tape_reserve_pieces(0, pieces.len()) as u32;
+    let memory: js_sys::WebAssembly::Memory = offline::tape_memory().unchecked_into();
+    js_sys::Uint32Array::new_with_byte_offset_and_length(&memory.buffer(), start, pieces.len() as u32).copy_from(pieces);
+    pieces.len()
+}
+
 #[wasm_bindgen_test]
 fn validate_users_reports_the_references_bad_values_by_index() {
     use lockt_secureaccess::validate::tape::{NUMBER, PATCHED, RECORD, TEXT, VALID};
@@ -42,7 +50,7 @@ fn validate_users_reports_the_references_bad_values_by_index() {
     pieces.extend(piece(TEXT, 2, texts[0]).into_iter().chain(piece(NUMBER, 4, texts[1])));
     pieces.extend([RECORD, 3]);
     pieces.extend(piece(TEXT, 2, texts[2]).into_iter().chain(piece(TEXT, 4, texts[3])).chain(piece(TEXT, 6, texts[4])));
-    let summary = json(&offline::validate_tape("users", length, &pieces, 2).unwrap());
+    let summary = json(&offline::validate_tape("users", length, write_tape_pieces(&pieces), 2).unwrap());
     // Record 0 is valid once its card number is text; record 1 is invalid.
     let words = offline::take_tape_words();
     assert_eq!(words[0], PATCHED);

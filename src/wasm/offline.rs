@@ -75,18 +75,31 @@ thread_local! {
     static LAST_ANSWER: std::cell::RefCell<tape::Answer> = std::cell::RefCell::new(tape::Answer::default());
     /// The bytes of the tape's text, written by JS straight into wasm memory.
     static TAPE_TEXT: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// The tape's pieces, written by JS straight into wasm memory.
+    static TAPE_PIECES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Makes `buffer` hold `kept` items already written plus `more` (zeroed); returns where it
+/// now starts.
+fn reserve<T: Copy + Default>(buffer: &std::cell::RefCell<Vec<T>>, kept: usize, more: usize) -> *mut T {
+    let mut buffer = buffer.borrow_mut();
+    buffer.truncate(kept);
+    buffer.resize(kept + more, T::default());
+    buffer.as_mut_ptr()
 }
 
 /// Makes the tape's text buffer `kept` bytes already written plus `bytes` more (zeroed);
 /// returns where it now starts (internal: the JS walk writes there through `tapeMemory`).
 #[wasm_bindgen(js_name = tapeReserve, skip_typescript)]
 pub fn tape_reserve(kept: usize, bytes: usize) -> *mut u8 {
-    TAPE_TEXT.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.truncate(kept);
-        buffer.resize(kept + bytes, 0);
-        buffer.as_mut_ptr()
-    })
+    TAPE_TEXT.with(|buffer| reserve(buffer, kept, bytes))
+}
+
+/// Makes the tape's piece buffer `kept` words already written plus `words` more (zeroed);
+/// returns where it now starts (internal, as `tapeReserve`).
+#[wasm_bindgen(js_name = tapeReservePieces, skip_typescript)]
+pub fn tape_reserve_pieces(kept: usize, words: usize) -> *mut u32 {
+    TAPE_PIECES.with(|buffer| reserve(buffer, kept, words))
 }
 
 /// The module's memory, for the JS walk to write the tape's text into (internal).
@@ -96,15 +109,19 @@ pub fn tape_memory() -> JsValue {
 }
 
 /// Validates the records the JS walk wrote on the field tape (internal; see
-/// `validate::tape`): `length` bytes of text in the buffer of `tapeReserve`, and `pieces`
-/// holding `records` records. `kind` is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`. Returns the summary;
-/// the patch words and text follow with `takeTapeWords` and `takeTapeText`.
+/// `validate::tape`): `length` bytes of text in the buffer of `tapeReserve` and `words`
+/// words of pieces in the buffer of `tapeReservePieces`, holding `records` records. `kind`
+/// is `users`, `fobs`, `fobAssignments`, `doors` or `userForm`. Returns the summary; the
+/// patch words and text follow with `takeTapeWords` and `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
-pub fn validate_tape(kind: &str, length: usize, pieces: &[u32], records: usize) -> Result<String, JsValue> {
+pub fn validate_tape(kind: &str, length: usize, words: usize, records: usize) -> Result<String, JsValue> {
     let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
+    let mut pieces = TAPE_PIECES.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     bytes.truncate(length);
-    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, pieces, records));
-    TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = bytes_cleared(bytes));
+    pieces.truncate(words);
+    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, &pieces, records));
+    TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = cleared(bytes));
+    TAPE_PIECES.with(|buffer| *buffer.borrow_mut() = cleared(pieces));
     let mut answer = answer.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
     let summary = std::mem::take(&mut answer.summary);
     LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
@@ -112,10 +129,10 @@ pub fn validate_tape(kind: &str, length: usize, pieces: &[u32], records: usize) 
 }
 
 /// The buffer emptied, its capacity kept small between calls.
-fn bytes_cleared(mut bytes: Vec<u8>) -> Vec<u8> {
-    bytes.clear();
-    bytes.shrink_to(1 << 16);
-    bytes
+fn cleared<T>(mut buffer: Vec<T>) -> Vec<T> {
+    buffer.clear();
+    buffer.shrink_to(1 << 16);
+    buffer
 }
 
 fn validate_text(kind: &str, text: &str, pieces: &[u32], records: usize) -> Result<tape::Answer, tape::TapeError> {

@@ -109,6 +109,21 @@ describe("validateUsers", () => {
   test("not an array is a LocktError of kind config", () => {
     assert.throws(() => validateUsers({ first_name: "x" }), (e) => e instanceof LocktError && e.kind === "config");
   });
+
+  test("a validator called from inside a record's toJSON is refused, and the next call works", () => {
+    // The walk writes into the core's one set of tape buffers: a nested call would write
+    // over them while the outer walk still holds views onto them.
+    const records = Array.from({ length: 300 }, (_, i) => ({ first_name: `u${i}`, card_num: String(i) }));
+    records[150] = { toJSON: () => ({ first_name: `nested ${validateDoors([{ name: "Door" }]).valid.length}` }) };
+    assert.throws(
+      () => validateUsers(records),
+      (e) => e instanceof LocktError && e.kind === "config" && /from inside a toJSON/.test(e.message),
+    );
+    records[150] = { first_name: "plain" };
+    const r = validateUsers(records);
+    assert.equal(r.valid.length, 300);
+    assert.deepEqual(r.valid[299], { first_name: "u299", card_num: "299" });
+  });
 });
 
 describe("validateFobs, validateFobAssignments, validateDoors", () => {

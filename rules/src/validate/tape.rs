@@ -3,7 +3,8 @@
 //! A thin JS walk (`js/validators.js`) reads each field of each record once and writes two
 //! things: the UTF-8 bytes of every text value and unknown key back to back, straight into a
 //! buffer in wasm memory (`tapeReserve` in src/wasm/offline.rs), and a list of pieces, two
-//! `u32` words each: `tag | slot << 8`, then the text's length in bytes (or a count). The walk
+//! `u32` words each, into another (`tapeReservePieces`): `tag | slot << 8`, then the text's
+//! length in bytes (or a count). Neither crosses as a copy or leaves garbage in JS. The walk
 //! applies what `JSON.stringify` would: `toJSON`, boxed primitives, `NaN` and `Infinity` as
 //! `null`, keys whose value is `undefined`, a function or a symbol left out.
 //!
