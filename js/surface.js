@@ -55,6 +55,20 @@ const SUB_APIS = {
   accessLevels: { list: [["options", "options"]] },
 };
 
+/**
+ * The batch writes whose records cross into the core on the field tape (js/validators.js), not
+ * as JSON: method -> [record kind, the records' name in messages].
+ */
+const TAPED = {
+  "users.save": ["users", "users"],
+  "users.validate": ["users", "users"],
+  "fobs.create": ["fobs", "fobs"],
+  "fobs.reassign": ["fobAssignments", "assignments"],
+  "doors.create": ["doors", "doors"],
+  "credentials.reissue": ["credentialReissues", "items"],
+  "users.plan": ["users", "roster"],
+};
+
 /** The sync methods (every other method returns a Promise). */
 const SYNC = new Set(["events.tail"]);
 
@@ -122,11 +136,36 @@ export function makeSurface(core, LocktError) {
     return checked;
   }
 
+  /**
+   * A batch write's first argument as the core takes it: its records on the field tape. A
+   * roster may also be `{ users, rows }` (from parseUsersCsv): its users go on the tape (as
+   * null when not an array, for the core to refuse).
+   */
+  function onTape(where, records) {
+    const [kind, what] = TAPED[where];
+    if (Array.isArray(records)) return core.writeTape(kind, records, what);
+    return { users: Array.isArray(records.users) ? core.writeTape(kind, records.users, `${what}.users`) : null, rows: records.rows };
+  }
+
+  /** The call of method `name` of `inner`; a batch write's records are written on the tape first. */
+  function caller(where, name, inner) {
+    if (!(where in TAPED)) return (...args) => inner[name](...args);
+    return (records, ...rest) => {
+      let tape;
+      try {
+        tape = onTape(where, records);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return inner[name](tape, ...rest);
+    };
+  }
+
   /** Defines `methods` on `target` as non-enumerable, bound, checked functions over `inner`. */
   function defineMethods(target, prefix, methods, inner) {
     for (const [name, params] of Object.entries(methods)) {
       const where = `${prefix}.${name}`;
-      const fn = entry(where, params, (...args) => inner[name](...args), !SYNC.has(where));
+      const fn = entry(where, params, caller(where, name, inner), !SYNC.has(where));
       Object.defineProperty(target, name, { value: fn, writable: true, configurable: true });
     }
   }

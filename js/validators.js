@@ -248,11 +248,16 @@ export function makeValidators(core, LocktError) {
     return kind;
   }
 
-  // The tape's buffers are the core's, one set: a validator called again from inside the
-  // walk (by a record's toJSON or getter) would write over them.
+  // The tape's buffers are the core's, one set: a validator or a write called again from inside
+  // the walk (by a record's toJSON or getter) would write over them.
   let walking = false;
 
-  function runTape(kindName, records, what) {
+  /**
+   * Writes `records` of the kind `kindName` on the tape, into the core's buffers; returns
+   * `{ length, words, records }`: the text's length in bytes, the pieces' length in words and
+   * the record count. `what` names the records in errors.
+   */
+  function writeTape(kindName, records, what) {
     if (walking) throw new LocktError(`${what} cannot be validated from inside a toJSON or getter of records being validated`, { kind: "config" });
     walking = true;
     try {
@@ -264,11 +269,16 @@ export function makeValidators(core, LocktError) {
         // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
         throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
       }
-      const summary = JSON.parse(core.validateTape(kindName, tape.used, tape.length, records.length));
-      return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
+      return { length: tape.used, words: tape.length, records: records.length };
     } finally {
       walking = false;
     }
+  }
+
+  function runTape(kindName, records, what) {
+    const { length, words } = writeTape(kindName, records, what);
+    const summary = JSON.parse(core.validateTape(kindName, length, words, records.length));
+    return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
   }
 
   /**
@@ -349,5 +359,6 @@ export function makeValidators(core, LocktError) {
     validateDoors: validator("doors", "doors"),
     validateUser,
     planBatches,
+    writeTape,
   };
 }

@@ -12,12 +12,12 @@ use super::clock::wire_time;
 use super::retry;
 use super::roster::{self, PlanProblem, SyncPlan};
 use super::transport::Transport;
-use super::writes::{self, Progress, WriteSpec};
-use crate::api::{self, parse_list, parse_one, ApiRequest, Method};
+use super::writes::{self, CheckedRecords, Progress, WriteSpec};
+use crate::api::{self, parse_list, parse_one, ApiRequest, Method, WireRecord, WireText};
 use crate::batch::{BatchReport, RecordStatus, USER_READ_BACK};
 use crate::error::{Error, ErrorKind, RecordError};
-use crate::model::{number_text, AccessLevel, BatchSummary, Event, User};
-use crate::validate::{self, normalize_time};
+use crate::model::{number_text, AccessLevel, AccessLevelInput, BatchSummary, Event, User};
+use crate::validate::{self, normalize_time, WireUser};
 
 /// Sends a read (retried per the policy) and returns the answer.
 pub async fn read<T: Transport>(io: &T, req: &ApiRequest) -> Result<crate::api::RawResponse, Error> {
@@ -55,9 +55,37 @@ impl Default for UserFlags {
     }
 }
 
-/// `users.save`: validates, resolves access levels given by name, and writes through the
-/// batch engine.
+/// The client's verdicts on user records given as JSON values (the case processes' records,
+/// a plan's records), in the form the user writes take.
+pub fn checked_users(records: &[Value]) -> CheckedRecords<WireText> {
+    let v = validate::validate_users(records);
+    let mut checked = CheckedRecords { warnings: v.warnings, ..CheckedRecords::default() };
+    for (index, wire) in v.valid {
+        checked.push(index, Ok(wire), names_level);
+    }
+    for bad in v.invalid {
+        checked.push::<WireUser>(bad.index, Err(bad.issues), names_level);
+    }
+    checked
+}
+
+/// Whether a user names an access level that must be resolved to its id before sending.
+pub fn names_level(user: &WireUser) -> bool {
+    user.accesslevels.iter().flatten().any(is_named)
+}
+
+fn is_named(level: &AccessLevelInput) -> bool {
+    level.id.is_none() && level.name.is_some()
+}
+
+/// `users.save` of records given as JSON values: see [`save_checked_users`].
 pub async fn save_users<T: Transport>(io: &T, records: &[Value], flags: UserFlags, progress: &Progress<'_>) -> Result<BatchReport, Error> {
+    save_checked_users(io, checked_users(records), records.len(), flags, progress).await
+}
+
+/// `users.save`: resolves access levels given by name in the `total` records the client's
+/// validation `checked`, and writes the valid ones through the batch engine.
+pub async fn save_checked_users<T: Transport>(io: &T, checked: CheckedRecords<WireText>, total: usize, flags: UserFlags, progress: &Progress<'_>) -> Result<BatchReport, Error> {
     let spec = WriteSpec {
         method: Method::Post,
         path: "user",
@@ -67,48 +95,49 @@ pub async fn save_users<T: Transport>(io: &T, records: &[Value], flags: UserFlag
         read_back: Some(USER_READ_BACK),
         may_ignore: !flags.update_existing,
     };
-    let v = validate::validate_users(records).into_values();
-    let mut run = writes::start_run(records.len(), &v.invalid, v.warnings);
-    let mut valid = v.valid;
-    let unresolved = resolve_level_names(io, &mut valid).await?;
+    let any_invalid = !checked.invalid.is_empty();
+    let mut run = writes::start_run(total, checked.invalid, checked.warnings);
+    let mut valid = checked.valid;
+    let unresolved = resolve_level_names(io, &mut valid, &checked.named).await?;
     for (index, message) in &unresolved {
         run.settle(*index, RecordStatus::Rejected, Some(crate::batch::RecordReason::Invalid), vec![message.clone()], None);
     }
     valid.retain(|(i, _)| run.is_open(*i));
-    let any_invalid = !v.invalid.is_empty() || !unresolved.is_empty();
+    let any_invalid = any_invalid || !unresolved.is_empty();
     Ok(writes::settle_run(io, &spec, valid, progress, run, any_invalid).await)
 }
 
 /// `users.validate`: the client's verdicts, then the server's (`POST /uservalidate`, nothing
 /// committed), every refused record by input index.
-pub async fn validate_users<T: Transport>(io: &T, records: &[Value]) -> Result<UserValidationReport, Error> {
-    let v = validate::validate_users(records);
-    let mut details: Vec<RecordError> =
-        v.invalid.iter().map(|r| RecordError { index: Some(r.index), messages: r.issues.iter().map(|i| i.message.clone()).collect(), input_data: None }).collect();
-    let (summary, server) = writes::validate_only(io, &v.into_values().valid).await?;
+pub async fn validate_users<T: Transport>(io: &T, checked: CheckedRecords<WireText>) -> Result<UserValidationReport, Error> {
+    let mut details: Vec<RecordError> = checked.invalid.into_iter().map(|(index, messages)| RecordError { index: Some(index), messages, input_data: None }).collect();
+    let (summary, server) = writes::validate_only(io, &checked.valid).await?;
     details.extend(server);
     details.sort_by_key(|d| d.index);
     Ok(UserValidationReport { summary, details })
 }
 
-/// Replaces access levels given by name with their ids (`GET /accesslevel`, once, only when
-/// a name is given). Returns the records naming a level that does not exist.
-async fn resolve_level_names<T: Transport>(io: &T, valid: &mut [(usize, Value)]) -> Result<Vec<(usize, String)>, Error> {
-    let named = |l: &Value| l.get("id").is_none() && l.get("name").is_some();
-    let needs = valid.iter().any(|(_, r)| r.get("accesslevels").and_then(Value::as_array).is_some_and(|ls| ls.iter().any(named)));
-    if !needs {
+/// Replaces access levels given by name with their ids in the users at positions `named` of
+/// `valid` (`GET /accesslevel`, once, only when there are any). Returns the records naming a
+/// level that does not exist.
+async fn resolve_level_names<T: Transport>(io: &T, valid: &mut [(usize, WireText)], named: &[usize]) -> Result<Vec<(usize, String)>, Error> {
+    if named.is_empty() {
         return Ok(Vec::new());
     }
     let levels = access_levels(io).await?;
+    let by_name = |l: &Value| l.get("id").is_none() && l.get("name").is_some();
     let mut unresolved = Vec::new();
-    for (index, record) in valid.iter_mut() {
-        let Some(list) = record.get_mut("accesslevels").and_then(Value::as_array_mut) else { continue };
-        for level in list.iter_mut().filter(|l| named(l)) {
+    for position in named {
+        let Some((index, record)) = valid.get_mut(*position) else { continue };
+        let mut user = record.to_value();
+        let Some(list) = user.get_mut("accesslevels").and_then(Value::as_array_mut) else { continue };
+        for level in list.iter_mut().filter(|l| by_name(l)) {
             match level_id(&levels, level.get("name").unwrap_or(&Value::Null)) {
                 Ok(id) => *level = json!({ "id": id }),
                 Err(message) => unresolved.push((*index, message)),
             }
         }
+        *record = WireText::of(&user);
     }
     Ok(unresolved)
 }
@@ -241,16 +270,14 @@ pub struct PlanRequest {
     pub disable_missing: bool,
 }
 
-/// `users.plan`: validates the roster, resolves access levels by name, reads the live users
-/// and plans the writes that make them match. `rows` are the roster's spreadsheet rows, when
-/// it came from a CSV file.
-pub async fn plan<T: Transport>(io: &T, records: &[Value], rows: &[usize], ask: &PlanRequest) -> Result<SyncPlan, Error> {
-    let v = validate::validate_users(records);
-    let mut problems: Vec<PlanProblem> =
-        v.invalid.iter().map(|r| PlanProblem { index: r.index, row: None, messages: r.issues.iter().map(|i| i.message.clone()).collect() }).collect();
-    let mut valid = v.into_values().valid;
-    let unresolved = resolve_level_names(io, &mut valid).await?;
-    valid.retain(|(i, _)| !unresolved.iter().any(|(u, _)| u == i));
+/// `users.plan`: resolves access levels by name in the roster's valid users (`checked`, the
+/// client's verdicts), reads the live users and plans the writes that make them match. `rows`
+/// are the roster's spreadsheet rows, when it came from a CSV file.
+pub async fn plan<T: Transport>(io: &T, checked: CheckedRecords<WireText>, rows: &[usize], ask: &PlanRequest) -> Result<SyncPlan, Error> {
+    let mut problems: Vec<PlanProblem> = checked.invalid.into_iter().map(|(index, messages)| PlanProblem { index, row: None, messages }).collect();
+    let mut valid = checked.valid;
+    let unresolved = resolve_level_names(io, &mut valid, &checked.named).await?;
+    let valid: Vec<(usize, Value)> = valid.into_iter().filter(|(i, _)| !unresolved.iter().any(|(u, _)| u == i)).map(|(i, r)| (i, r.to_value())).collect();
     problems.extend(unresolved.into_iter().map(|(index, m)| PlanProblem { index, row: None, messages: vec![m] }));
     let live: Vec<User> = read_list(io, &ApiRequest::get("user")).await?;
     let mut plan = roster::plan(&ask.key, &valid, problems, &live, ask.disable_missing, &wire_time(io.now()));

@@ -8,11 +8,11 @@ use serde_json::Value;
 
 use super::retry;
 use super::transport::Transport;
-use crate::api::{parse_list, parse_write, ApiRequest, Method, WireRecord, WriteOutcome, MAX_BATCH};
-use crate::batch::{errors_by_position, plan_batches, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
+use crate::api::{parse_list, parse_write, ApiRequest, Method, WireRecord, WireText, WriteOutcome, MAX_BATCH};
+use crate::batch::{errors_by_position, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::BatchSummary;
-use crate::validate::{InvalidRecord, Validation};
+use crate::validate::{Issue, Validation, Warning};
 
 /// Where and how one kind of record is written.
 #[derive(Debug, Clone)]
@@ -96,23 +96,71 @@ impl<'a> Progress<'a> {
     }
 }
 
+/// The verdicts of the client's validation on the records of one write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedRecords<W> {
+    /// The valid records in their wire form, by input index, in input order.
+    pub valid: Vec<(usize, W)>,
+    /// Positions in `valid` of the users that name an access level still to be resolved to
+    /// its id.
+    pub named: Vec<usize>,
+    /// The invalid records' input indices and issue messages, in input order.
+    pub invalid: Vec<(usize, Vec<String>)>,
+    /// What validation dropped from records, valid or not.
+    pub warnings: Vec<Warning>,
+}
+
+impl<W> Default for CheckedRecords<W> {
+    fn default() -> Self {
+        CheckedRecords { valid: Vec::new(), named: Vec::new(), invalid: Vec::new(), warnings: Vec::new() }
+    }
+}
+
+impl<W> From<Validation<W>> for CheckedRecords<W> {
+    fn from(v: Validation<W>) -> Self {
+        let invalid = v.invalid.into_iter().map(|r| (r.index, messages(r.issues))).collect();
+        CheckedRecords { valid: v.valid, invalid, warnings: v.warnings, named: Vec::new() }
+    }
+}
+
+impl CheckedRecords<WireText> {
+    /// Adds the verdict on record `index`: a valid record's wire form written once as JSON
+    /// text (`names_level`: it names an access level to resolve), or an invalid one's issues.
+    pub fn push<W: Serialize>(&mut self, index: usize, verdict: Result<W, Vec<Issue>>, names_level: impl Fn(&W) -> bool) {
+        match verdict {
+            Ok(wire) => {
+                if names_level(&wire) {
+                    self.named.push(self.valid.len());
+                }
+                self.valid.push((index, WireText::of(&wire)));
+            }
+            Err(issues) => self.invalid.push((index, messages(issues))),
+        }
+    }
+}
+
+/// The messages of a record's issues.
+fn messages(issues: Vec<Issue>) -> Vec<String> {
+    issues.into_iter().map(|i| i.message).collect()
+}
+
 /// A run over `total` input records with the client's rejections settled: `invalid` are
-/// rejected with their issues, and what validation dropped is kept for the report.
-pub fn start_run(total: usize, invalid: &[InvalidRecord], warnings: Vec<crate::validate::Warning>) -> BatchRun {
+/// rejected with their issues' messages, and what validation dropped is kept for the report.
+pub fn start_run(total: usize, invalid: Vec<(usize, Vec<String>)>, warnings: Vec<Warning>) -> BatchRun {
     let mut run = BatchRun::new(total);
     run.warn(warnings);
-    for bad in invalid {
-        run.settle(bad.index, RecordStatus::Rejected, Some(RecordReason::Invalid), bad.issues.iter().map(|i| i.message.clone()).collect(), None);
+    for (index, messages) in invalid {
+        run.settle(index, RecordStatus::Rejected, Some(RecordReason::Invalid), messages, None);
     }
     run
 }
 
 /// Runs a whole write of validated records. With `validate_fails_batch`, nothing is sent
 /// while any record is invalid.
-pub async fn run<T: Transport, W: WireRecord + Clone>(io: &T, spec: &WriteSpec, validation: Validation<W>, total: usize, progress: &Progress<'_>) -> BatchReport {
-    let any_invalid = !validation.invalid.is_empty();
-    let run = start_run(total, &validation.invalid, validation.warnings);
-    settle_run(io, spec, validation.valid, progress, run, any_invalid).await
+pub async fn run<T: Transport, W: WireRecord + Clone>(io: &T, spec: &WriteSpec, checked: CheckedRecords<W>, total: usize, progress: &Progress<'_>) -> BatchReport {
+    let any_invalid = !checked.invalid.is_empty();
+    let run = start_run(total, checked.invalid, checked.warnings);
+    settle_run(io, spec, checked.valid, progress, run, any_invalid).await
 }
 
 /// Sends the valid records of a run whose client-side rejections are already settled.
@@ -129,15 +177,16 @@ pub async fn settle_run<T: Transport, W: WireRecord + Clone>(
         run.settle_all(indices, RecordStatus::NotSent, RecordReason::Stopped, "Not sent: other records failed client-side validation and validateFailsBatch is true");
         return run.finish();
     }
-    let calls = plan_batches(&valid, MAX_BATCH);
+    // The calls borrow their records: nothing is copied per record.
+    let batches = valid.len().div_ceil(MAX_BATCH);
     let mut sent = 0;
-    for (n, call) in calls.iter().enumerate() {
+    for (n, call) in valid.chunks(MAX_BATCH).enumerate() {
         if io.is_aborted() {
             run.stop(&Error::new(ErrorKind::Aborted, "The run was aborted by the caller's signal"), "Not sent: the run was aborted");
             break;
         }
         let waiting_ms = progress.at.get().waiting_ms;
-        progress.at.set(BatchProgress { batch: n + 1, batches: calls.len(), sent, total: valid.len(), waiting: false, waiting_ms });
+        progress.at.set(BatchProgress { batch: n + 1, batches, sent, total: valid.len(), waiting: false, waiting_ms });
         let stop = send_call(io, spec, call, progress, &mut run, true).await;
         sent += call.len();
         progress.tell(BatchProgress { sent, waiting: false, ..progress.at.get() });
@@ -286,10 +335,10 @@ pub async fn validate_only<T: Transport, W: WireRecord + Clone>(io: &T, valid: &
     let spec = WriteSpec::simple(Method::Post, "uservalidate", "users", false, None);
     let mut summary = BatchSummary::default();
     let mut details = Vec::new();
-    for call_records in plan_batches(valid, MAX_BATCH) {
-        let outcome = parse_write(&retry::call(io, &spec.request(&call_records), &|_| {}).await?)?;
+    for call_records in valid.chunks(MAX_BATCH) {
+        let outcome = parse_write(&retry::call(io, &spec.request(call_records), &|_| {}).await?)?;
         summary += outcome.summary;
-        for (pos, err) in errors_by_position(&call_records, &outcome.errors).into_iter().zip(outcome.errors) {
+        for (pos, err) in errors_by_position(call_records, &outcome.errors).into_iter().zip(outcome.errors) {
             details.push(RecordError { index: pos.map(|p| call_records[p].0), messages: err.messages, input_data: err.input_data });
         }
     }

@@ -12,11 +12,13 @@ use web_sys::AbortSignal;
 
 use super::js_result;
 use super::options::{read_options, signal_of};
-use super::to_js;
 use super::transport::{Fetch, FetchCall};
-use crate::engine::writes::{self, BatchProgress, Progress, WriteSpec};
+use super::{taped, to_js};
+use crate::api::WireText;
+use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
 use crate::error::Error;
 use crate::options::WriteOptions;
+use crate::validate::Kind;
 
 /// Wraps a core future as a JS promise that rejects with a `LocktError`.
 pub(crate) fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, Error>> + 'static) -> Promise {
@@ -101,24 +103,26 @@ pub(crate) fn list<R: serde::de::DeserializeOwned + Serialize + 'static>(fetch: 
 pub(crate) type WriteTarget = (crate::api::Method, &'static str, &'static str, Option<crate::batch::ReadBackSpec>);
 
 /// A batched write (`call`, e.g. `doors.create`) whose only processing option is
-/// `validateFailsBatch` (doors, fobs, credentials):
-/// validated with `validator`, then sent through the batch engine.
-pub(crate) fn batch_write(
-    fetch: &Rc<Fetch>,
+/// `validateFailsBatch` (doors, fobs, credentials): its records, on the field tape, judged by
+/// `K`'s rules, then sent through the batch engine.
+pub(crate) fn batch_write<K: Kind>(fetch: &Rc<Fetch>, target: WriteTarget, records: JsValue, options: Option<JsValue>, call: &'static str) -> Promise {
+    send_checked(fetch.clone(), target, taped::<K>(&records, |_| false), options, call)
+}
+
+/// The part of [`batch_write`] that is the same for every record kind.
+fn send_checked(
+    fetch: Rc<Fetch>,
     (method, path, node, read_back): WriteTarget,
-    records: JsValue,
-    what: &'static str,
-    validator: fn(&[serde_json::Value]) -> crate::validate::Validation<serde_json::Value>,
+    checked: Result<(CheckedRecords<WireText>, usize), Error>,
     options: Option<JsValue>,
     call: &'static str,
 ) -> Promise {
-    let fetch = fetch.clone();
     spawn(async move {
         let (options, controls) = read_options::<WriteOptions>(&options, call)?;
         let spec = WriteSpec::simple(method, path, node, options.validate_fails_batch.unwrap_or(true), read_back);
-        let records = super::records_from_js(&records, what)?;
+        let (checked, total) = checked?;
         let ctl = controls.run_control();
         let report = |p| ctl.report(p);
-        Ok(writes::run(&fetch.with_signal(ctl.signal.clone()), &spec, validator(&records), records.len(), &Progress::new(&report)).await)
+        Ok(writes::run(&fetch.with_signal(ctl.signal.clone()), &spec, checked, total, &Progress::new(&report)).await)
     })
 }

@@ -36,6 +36,6 @@ impl CredentialsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "credential", "credentials", None);
-        batch_write(&self.fetch, target, items, "items", |r| validate::validate_credential_reissues(r).into_values(), options, "credentials.reissue")
+        batch_write::<validate::CredentialReissues>(&self.fetch, target, items, options, "credentials.reissue")
     }
 }

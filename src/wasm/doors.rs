@@ -29,7 +29,7 @@ impl DoorsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "door", "doors", Some(DOOR_READ_BACK));
-        batch_write(&self.fetch, target, doors, "doors", |r| validate::validate_doors(r).into_values(), options, "doors.create")
+        batch_write::<validate::Doors>(&self.fetch, target, doors, options, "doors.create")
     }
 
     /// Battery levels of the doors (`GET /doorstate`).

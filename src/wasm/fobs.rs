@@ -29,7 +29,7 @@ impl FobsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Post, "fob", "fobs", Some(FOB_READ_BACK));
-        batch_write(&self.fetch, target, fobs, "fobs", |r| validate::validate_fobs(r).into_values(), options, "fobs.create")
+        batch_write::<validate::Fobs>(&self.fetch, target, fobs, options, "fobs.create")
     }
 
     /// Reassigns fobs to users, with new dates (`PUT /fob`, 100 per call).
@@ -40,7 +40,7 @@ impl FobsApi {
         #[wasm_bindgen(unchecked_optional_param_type = "WriteOptions")] options: Option<JsValue>,
     ) -> Promise {
         let target = (Method::Put, "fob", "fobs", Some(FOB_REASSIGN_READ_BACK));
-        batch_write(&self.fetch, target, assignments, "assignments", |r| validate::validate_fob_assignments(r).into_values(), options, "fobs.reassign")
+        batch_write::<validate::FobAssignments>(&self.fetch, target, assignments, options, "fobs.reassign")
     }
 
     /// Fobs with their last activity (`GET /fobcheck`, pending release).

@@ -171,13 +171,39 @@ fn without_values(e: &serde_json::Error) -> String {
     }
 }
 
-/// Reads a JS array of records as JSON values (any element type: validation judges them).
+/// The records of a batched write as the package's JS walk wrote them on the field tape
+/// (js/surface.js passes `{ length, words, records }` in place of the records), judged by
+/// `K`'s rules. Runs at once, not in the write's future: the next walk reuses the tape.
+/// `names_level` tells the valid records that name an access level to resolve.
 #[cfg(feature = "client")]
-pub(crate) fn records_from_js(value: &JsValue, what: &str) -> Result<Vec<serde_json::Value>, Error> {
-    if !Array::is_array(value) {
-        return Err(Error::config(format!("{what} must be an array of records")));
-    }
-    from_js(value, what)
+pub(crate) fn taped<K: crate::validate::Kind>(
+    tape: &JsValue,
+    names_level: fn(&K::Wire<'_>) -> bool,
+) -> Result<(crate::engine::writes::CheckedRecords<crate::api::WireText>, usize), Error> {
+    let [length, words, records] = ["length", "words", "records"].map(|name| tape_number(tape, name));
+    let (Some(length), Some(words), Some(records)) = (length, words, records) else {
+        return Err(Error::new(ErrorKind::Internal, "a write's records did not come on the field tape (a defect; please report it)"));
+    };
+    let mut checked = crate::engine::writes::CheckedRecords::default();
+    offline::with_tape(length, words, |text, pieces| {
+        crate::validate::tape::check_each::<K>(text, pieces, records, |index, verdict| {
+            checked.warnings.extend(verdict.warnings);
+            checked.push(index, verdict.wire, names_level);
+        })
+    })?;
+    Ok((checked, records))
+}
+
+/// Whether `value` is records on the field tape (see [`taped`]).
+#[cfg(feature = "client")]
+pub(crate) fn is_tape(value: &JsValue) -> bool {
+    tape_number(value, "words").is_some()
+}
+
+/// A count of a tape: the number `value.name`.
+#[cfg(feature = "client")]
+fn tape_number(value: &JsValue, name: &str) -> Option<usize> {
+    value.is_object().then(|| Reflect::get(value, &name.into()).ok()?.as_f64()).flatten().map(|n| n as usize)
 }
 
 #[cfg(feature = "client")]

@@ -59,6 +59,7 @@ fn tape_kind(kind: &str) -> Option<&'static [&'static str]> {
         "fobs" => validate::Fobs::FIELDS,
         "fobAssignments" => validate::FobAssignments::FIELDS,
         "doors" => validate::Doors::FIELDS,
+        "credentialReissues" => validate::CredentialReissues::FIELDS,
         _ => return None,
     })
 }
@@ -115,17 +116,23 @@ pub fn tape_memory() -> JsValue {
 /// patch words and text follow with `takeTapeWords` and `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
 pub fn validate_tape(kind: &str, length: usize, words: usize, records: usize) -> Result<String, JsValue> {
+    let mut answer = with_tape(length, words, |text, pieces| validate_text(kind, text, pieces, records)).map_err(|e| super::to_js_error(&e))?;
+    let summary = std::mem::take(&mut answer.summary);
+    LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
+    Ok(summary)
+}
+
+/// Runs `read` over the tape the JS walk wrote (the first `length` bytes of its text, the first
+/// `words` words of its pieces), then empties both buffers for the next walk.
+pub(crate) fn with_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, &[u32]) -> Result<T, tape::TapeError>) -> Result<T, Error> {
     let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     let mut pieces = TAPE_PIECES.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     bytes.truncate(length);
     pieces.truncate(words);
-    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| validate_text(kind, text, &pieces, records));
+    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| read(text, &pieces));
     TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = cleared(bytes));
     TAPE_PIECES.with(|buffer| *buffer.borrow_mut() = cleared(pieces));
-    let mut answer = answer.map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)")))?;
-    let summary = std::mem::take(&mut answer.summary);
-    LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
-    Ok(summary)
+    answer.map_err(|_| Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)"))
 }
 
 /// The buffer emptied, its capacity kept small between calls.

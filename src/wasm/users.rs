@@ -9,15 +9,15 @@ use wasm_bindgen::prelude::*;
 
 use super::calls::{handle, id_arg, io_of, spawn};
 use super::options::read_options;
-use super::{from_js, records_from_js};
-use crate::api::{self, parse_one};
+use super::{from_js, is_tape, taped};
+use crate::api::{self, parse_one, WireText};
 use crate::engine::cases::{self, PlanRequest, UserFlags, UserRef};
 use crate::engine::roster::SyncPlan;
-use crate::engine::writes::Progress;
+use crate::engine::writes::{CheckedRecords, Progress};
 use crate::error::Error;
 use crate::model::User;
 use crate::options::{AssignOptions, CallOptions, DisableOptions, Moment, PlanOptions, SaveUsersOptions};
-use crate::validate::normalize_time;
+use crate::validate::{self, normalize_time};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_USERS: &'static str = r#"
@@ -73,13 +73,14 @@ impl UsersApi {
         #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>,
     ) -> Promise {
         let fetch = self.fetch.clone();
+        let checked = taped::<validate::Users>(&users, cases::names_level);
         spawn(async move {
-            let records = records_from_js(&users, "users")?;
+            let (checked, total) = checked?;
             let (options, controls) = read_options::<SaveUsersOptions>(&options, "users.save")?;
             let flags = user_flags(&options);
             let ctl = controls.run_control();
             let report = |p| ctl.report(p);
-            cases::save_users(&fetch.with_signal(ctl.signal.clone()), &records, flags, &Progress::new(&report)).await
+            cases::save_checked_users(&fetch.with_signal(ctl.signal.clone()), checked, total, flags, &Progress::new(&report)).await
         })
     }
 
@@ -92,10 +93,11 @@ impl UsersApi {
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
         let fetch = self.fetch.clone();
+        let checked = taped::<validate::Users>(&users, |_| false);
         spawn(async move {
-            let records = records_from_js(&users, "users")?;
+            let (checked, _) = checked?;
             let (_, controls) = read_options::<CallOptions>(&options, "users.validate")?;
-            cases::validate_users(&fetch.with_signal(controls.signal()), &records).await
+            cases::validate_users(&fetch.with_signal(controls.signal()), checked).await
         })
     }
 
@@ -144,12 +146,13 @@ impl UsersApi {
         #[wasm_bindgen(unchecked_optional_param_type = "PlanOptions")] options: Option<JsValue>,
     ) -> Promise {
         let fetch = self.fetch.clone();
+        let checked = roster_records(&roster);
         spawn(async move {
             let (options, controls) = read_options::<PlanOptions>(&options, "users.plan")?;
             let key = options.key.unwrap_or_default().as_str().to_string();
             let disable_missing = options.disable_missing.unwrap_or(false);
-            let (records, rows) = roster_records(&roster)?;
-            cases::plan(&fetch.with_signal(controls.signal()), &records, &rows, &PlanRequest { key, disable_missing }).await
+            let (checked, rows) = checked?;
+            cases::plan(&fetch.with_signal(controls.signal()), checked, &rows, &PlanRequest { key, disable_missing }).await
         })
     }
 
@@ -210,13 +213,18 @@ fn at_wire(at: &Moment) -> Result<String, Error> {
         .ok_or_else(|| Error::config("users.disable: option `at` must be a Date, epoch milliseconds or YYYY-MM-DD HH:MM:SS"))
 }
 
-/// A roster's records and, when it came from `parseUsersCsv`, their spreadsheet rows.
-fn roster_records(roster: &JsValue) -> Result<(Vec<Value>, Vec<usize>), Error> {
-    if js_sys::Array::is_array(roster) {
-        return Ok((records_from_js(roster, "roster")?, Vec::new()));
+/// A roster's users as the client's validation judged them (the JS walk wrote them on the
+/// field tape: the roster, or its `users`) and, when it came from `parseUsersCsv`, their
+/// spreadsheet rows.
+fn roster_records(roster: &JsValue) -> Result<(CheckedRecords<WireText>, Vec<usize>), Error> {
+    if is_tape(roster) {
+        return Ok((taped::<validate::Users>(roster, cases::names_level)?.0, Vec::new()));
     }
     let users = Reflect::get(roster, &"users".into()).unwrap_or(JsValue::UNDEFINED);
     let rows = Reflect::get(roster, &"rows".into()).unwrap_or(JsValue::UNDEFINED);
     let rows = if rows.is_undefined() { Vec::new() } else { from_js(&rows, "roster.rows")? };
-    Ok((records_from_js(&users, "roster.users")?, rows))
+    if !is_tape(&users) {
+        return Err(Error::config("roster.users must be an array of records"));
+    }
+    Ok((taped::<validate::Users>(&users, cases::names_level)?.0, rows))
 }

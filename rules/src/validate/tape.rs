@@ -192,15 +192,14 @@ pub enum PatchKind {
     Levels = 3,
 }
 
+/// What [`check_all`] hands each verdict to: called through a pointer, so that the loop is
+/// one copy per record kind whoever reads the verdicts.
+type Verdicts<'a, 'f, K> = dyn FnMut(usize, bool, Option<&RecordView<'a>>, super::Checked<'a, <K as Kind>::Wire<'a>>) + 'f;
+
 /// Runs `K`'s rules over every record on the tape, in order: `each` gets the record's index,
 /// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
 /// not an object) and the verdict. Returns the warnings, as JSON items each with a leading comma.
-fn check_all<'a, K: Kind>(
-    text: &'a str,
-    pieces: &'a [u32],
-    records: usize,
-    mut each: impl FnMut(usize, bool, Option<&RecordView<'a>>, super::Checked<'a, K::Wire<'a>>),
-) -> Result<String, TapeError> {
+fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<String, TapeError> {
     let levels_slot = K::FIELDS.iter().position(|f| *f == "accesslevels");
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
     let mut warnings = String::new();
@@ -230,6 +229,13 @@ fn check_all<'a, K: Kind>(
     Ok(warnings)
 }
 
+/// Runs `K`'s rules over every record on the tape, in order, for callers that build their own
+/// output from the verdicts (the client's batch writes): `each` gets the record's index and its
+/// verdict, whose wire form borrows from `text`.
+pub fn check_each<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, mut each: impl FnMut(usize, super::Checked<'a, K::Wire<'a>>)) -> Result<(), TapeError> {
+    check_all::<K>(text, pieces, records, &mut |index, _, _, checked| each(index, checked)).map(drop)
+}
+
 /// Validates the `records` records on the tape with `K`'s rules; the answer is about the
 /// exceptions.
 pub fn validate<K: Kind>(text: &str, pieces: &[u32], records: usize) -> Result<Answer, TapeError> {
@@ -237,7 +243,7 @@ pub fn validate<K: Kind>(text: &str, pieces: &[u32], records: usize) -> Result<A
     let mut patch_text = PatchText::default();
     let mut invalid = String::new();
     let words = &mut answer.words;
-    let warnings = check_all::<K>(text, pieces, records, |index, pristine, _, checked| match checked.wire {
+    let warnings = check_all::<K>(text, pieces, records, &mut |index, pristine, _, checked| match checked.wire {
         Ok(_) if pristine && checked.patches.is_empty() => words.push(VALID),
         Ok(_) => {
             let mut patches = checked.patches;
@@ -283,7 +289,7 @@ pub fn validate_to_json<K: Kind>(text: &str, pieces: &[u32], records: usize) -> 
     let mut out = Vec::with_capacity(text.len() * 2 + 64);
     out.extend_from_slice(b"{\"valid\":[");
     let (mut indices, mut invalid) = (String::new(), String::new());
-    let warnings = check_all::<K>(text, pieces, records, |index, _, read, checked| match checked.wire {
+    let warnings = check_all::<K>(text, pieces, records, &mut |index, _, read, checked| match checked.wire {
         Ok(wire) => {
             if !indices.is_empty() {
                 out.push(b',');

@@ -9,7 +9,7 @@ use super::scripted::{block_on, Fault, FaultKind, Scripted, Server};
 use crate::api::{ApiRequest, Method};
 use crate::batch::{BatchReport, RecordReason, RecordStatus};
 use crate::engine::cases::{self, UserFlags, UserRef};
-use crate::engine::writes::{self, Progress, WriteSpec};
+use crate::engine::writes::{self, CheckedRecords, Progress, WriteSpec};
 use crate::error::{Error, ErrorKind};
 use crate::model::{Event, User};
 
@@ -194,7 +194,7 @@ fn status_500_batched_write_that_cannot_be_read_back_unknown_never_resent() {
     t.faults([Fault::on(POST, "credential", FaultKind::Status(500)).after_commit()]);
     let spec = WriteSpec::simple(POST, "credential", "credentials", true, None);
     let v = crate::validate::validate_credential_reissues(&[json!({"id": 335}), json!({"id": 129813})]).into_values();
-    let report = block_on(writes::run(&t, &spec, v, 2, &Progress::silent()));
+    let report = block_on(writes::run(&t, &spec, CheckedRecords::from(v), 2, &Progress::silent()));
     assert_accounts(&report, 2);
     assert_eq!(report.unknown, 2, "{report:?}");
     assert_eq!(statuses(&t, POST, "credential").len(), 1);
@@ -225,7 +225,7 @@ fn dropped_connection_doors_create_dropped_after_the_commit_read_back_by_name_se
     let spec = WriteSpec::simple(POST, "door", "doors", true, Some(crate::batch::DOOR_READ_BACK));
     // The validators' typed wire records, sent as they are (the engine is generic over them).
     let input = [json!({"name": "Fault door A"}), json!({"name": "Fault door B"})];
-    let report = block_on(writes::run(&t, &spec, crate::validate::validate_doors(&input), 2, &Progress::silent()));
+    let report = block_on(writes::run(&t, &spec, CheckedRecords::from(crate::validate::validate_doors(&input)), 2, &Progress::silent()));
     assert_accounts(&report, 2);
     assert_eq!(report.committed, 2, "{report:?}");
     assert_eq!(statuses(&t, POST, "door").len(), 1);
