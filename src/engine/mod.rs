@@ -1,7 +1,8 @@
 //! The engine: every decision of the client, in pure Rust over a small async [`Transport`].
 //!
-//! A call reads straight through: the bindings convert the caller's values, [`cases`] (or
-//! [`writes::run`] for the simple writes) validates and plans, [`writes`] sends blocks of at
+//! A call reads straight through: the bindings convert the caller's values (a write's records
+//! arrive validated, each as its wire text: [`writes::CheckedRecords`]), [`cases`] (or
+//! [`writes::run`] for the simple writes) resolves and plans, [`writes`] sends blocks of at
 //! most 100 through [`retry::call`], reconciles what went unanswered by reading back, and
 //! settles every input record in a [`crate::batch::BatchReport`]. [`tail`] follows the event
 //! log and [`roster`] plans a sync. The wasm bindings implement [`Transport`] with `fetch`,

@@ -2,9 +2,10 @@
 //! engine's transport (fetch, timers, Web Locks), the offline validators, and the bridge that
 //! turns core errors into JS `LocktError`s.
 //!
-//! Values cross the boundary as JSON text (`JSON.stringify` in, `JSON.parse` out): one call
-//! each way whatever the record count, and no JS object is ever written field by field, so
-//! keys such as `__proto__` stay plain data.
+//! Records to validate or write cross on the field tape (a JS walk writes their field text
+//! into wasm memory: `validate::tape`); other values cross as JSON text (`JSON.stringify` in,
+//! `JSON.parse` out). Either way one call each way whatever the record count, and no JS object
+//! is ever written field by field, so keys such as `__proto__` stay plain data.
 
 // The client (everything that talks to the API) is the `client` feature; without it the
 // module holds only the offline validators: the `lockt-secureaccess/validate` entry. The client
