@@ -46,8 +46,11 @@ impl RunControl {
     /// Tells the caller's `onProgress`, if any. A throwing callback must not cost a record
     /// its status.
     pub fn report(&self, p: BatchProgress) {
-        if let (Some(f), Ok(v)) = (&self.on_progress, to_js(&p)) {
-            let _ = f.call1(&JsValue::NULL, &v);
+        // Serialised only for a caller that listens.
+        if let Some(f) = &self.on_progress {
+            if let Ok(v) = to_js(&p) {
+                let _ = f.call1(&JsValue::NULL, &v);
+            }
         }
     }
 }
