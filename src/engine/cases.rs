@@ -58,15 +58,10 @@ impl Default for UserFlags {
 /// The client's verdicts on user records given as JSON values (the case processes' records,
 /// a plan's records), in the form the user writes take.
 pub fn checked_users(records: &[Value]) -> CheckedRecords<WireText> {
-    let v = validate::validate_users(records);
-    let mut checked = CheckedRecords { warnings: v.warnings, ..CheckedRecords::default() };
-    for (index, wire) in v.valid {
-        checked.push(index, Ok(wire), names_level);
-    }
-    for bad in v.invalid {
-        checked.push::<WireUser>(bad.index, Err(bad.issues), names_level);
-    }
-    checked
+    let checked = CheckedRecords::from(validate::validate_users(records));
+    let named = checked.valid.iter().enumerate().filter(|(_, (_, user))| names_level(user)).map(|(position, _)| position).collect();
+    let valid = checked.valid.iter().map(|(index, user)| (*index, WireText::of(user))).collect();
+    CheckedRecords { valid, named, invalid: checked.invalid, warnings: checked.warnings }
 }
 
 /// Whether a user names an access level that must be resolved to its id before sending.
