@@ -55,10 +55,7 @@ const SUB_APIS = {
   accessLevels: { list: [["options", "options"]] },
 };
 
-/**
- * The batch writes whose records cross into the core on the field tape (js/validators.js), not
- * as JSON: method -> [record kind, the records' name in messages].
- */
+/** The batch writes whose records cross on the field tape (js/validators.js): method -> [kind, name in messages]. */
 const TAPED = {
   "users.save": ["users", "users"],
   "users.validate": ["users", "users"],
@@ -137,23 +134,16 @@ export function makeSurface(core, LocktError) {
   }
 
   /**
-   * A batch write's first argument as the core takes it: its records on the field tape. A
-   * roster may also be `{ users, rows }` (from parseUsersCsv): its users go on the tape (as
-   * null when not an array, for the core to refuse).
+   * The call of `inner[name]`. A batch write's records go on the field tape first (for a roster
+   * `{ users, rows }`, its users; null when not an array, for the core to refuse).
    */
-  function onTape(where, records) {
-    const [kind, what] = TAPED[where];
-    if (Array.isArray(records)) return core.writeTape(kind, records, what);
-    return { users: Array.isArray(records.users) ? core.writeTape(kind, records.users, `${what}.users`) : null, rows: records.rows };
-  }
-
-  /** The call of method `name` of `inner`; a batch write's records are written on the tape first. */
   function caller(where, name, inner) {
-    if (!(where in TAPED)) return (...args) => inner[name](...args);
+    if (!TAPED[where]) return (...args) => inner[name](...args);
+    const [kind, what] = TAPED[where];
     return (records, ...rest) => {
       let tape;
       try {
-        tape = onTape(where, records);
+        tape = Array.isArray(records) ? core.writeTape(kind, records, what) : { users: Array.isArray(records.users) ? core.writeTape(kind, records.users, `${what}.users`) : null, rows: records.rows };
       } catch (error) {
         return Promise.reject(error);
       }
