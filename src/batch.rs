@@ -10,11 +10,6 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{scalar_text, BatchSummary};
 use crate::validate::{normalize_time, Warning};
 
-/// Splits `records` into consecutive blocks of at most `size` (at least 1).
-pub fn plan_batches<T: Clone>(records: &[T], size: usize) -> Vec<Vec<T>> {
-    records.chunks(size.max(1)).map(<[T]>::to_vec).collect()
-}
-
 /// The fate of one input record after a batch run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Tsify)]
 #[serde(rename_all = "camelCase")]
@@ -336,15 +331,6 @@ mod tests {
 
     fn call(from: usize, n: usize) -> Vec<(usize, Value)> {
         (from..from + n).map(|i| (i, json!({"name": format!("Door {i}")}))).collect()
-    }
-
-    #[test]
-    fn plans_blocks_of_at_most_size() {
-        let v: Vec<u32> = (0..250).collect();
-        let plan = plan_batches(&v, 100);
-        assert_eq!(plan.iter().map(Vec::len).collect::<Vec<_>>(), [100, 100, 50]);
-        assert_eq!(plan_batches(&v[..0], 100).len(), 0);
-        assert_eq!(plan_batches(&v[..3], 0).len(), 3);
     }
 
     #[test]
