@@ -37,11 +37,16 @@ mod users;
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect, JSON};
+use js_sys::{Array, Function, Object, Reflect};
+#[cfg(feature = "client")]
+use js_sys::JSON;
+#[cfg(feature = "client")]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
+#[cfg(feature = "client")]
+use crate::error::ErrorKind;
 
 #[cfg(feature = "client")]
 pub use client::LocktClient;
@@ -126,7 +131,7 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
         set("status", &s.into());
     }
     set("messages", &e.messages.iter().map(JsValue::from).collect::<Array>());
-    set("details", &to_js(&e.details).unwrap_or_else(|_| Array::new().into()));
+    set("details", &details_to_js(e));
     set("retryable", &e.is_transient().into());
     if let Some(cause) = &e.cause {
         set("cause", cause);
@@ -143,7 +148,22 @@ pub(crate) fn to_js_error(e: &Error) -> JsValue {
     }
 }
 
+/// The records an API answer rejected, as JS objects.
+#[cfg(feature = "client")]
+fn details_to_js(e: &Error) -> JsValue {
+    to_js(&e.details).unwrap_or_else(|_| Array::new().into())
+}
+
+/// Without the client no error carries record details (only an API answer has them), so the
+/// validators' module leaves out serialising them (serde_json's `Value` writer, 5 kB of wasm).
+#[cfg(not(feature = "client"))]
+fn details_to_js(e: &Error) -> JsValue {
+    debug_assert!(e.details.is_empty(), "record details without the client");
+    Array::new().into()
+}
+
 /// Serializes a core value into a JS value through `JSON.parse`.
+#[cfg(feature = "client")]
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     let text = serde_json::to_string(value).map_err(|e| Error::new(ErrorKind::Internal, format!("could not serialize a result: {e}")))?;
     JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Internal, "could not hand a result to JS"))
