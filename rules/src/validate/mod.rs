@@ -277,23 +277,42 @@ impl<W> Checked<'_, W> {
 /// Checks the records of one input in order: each on its own, then for repeats of the
 /// values seen in the records before it. The values seen are borrowed from the input.
 pub struct Checker<'a, K: Kind> {
-    seen: seen::Seen<'a>,
-    keys: Vec<UniqueKey<'a>>,
+    repeats: Repeats<'a>,
     kind: std::marker::PhantomData<K>,
 }
 
 impl<'a, K: Kind> Checker<'a, K> {
     /// A checker for `count` records.
     pub fn new(count: usize) -> Self {
-        // Up to three keys a record; sized once so that it never grows.
-        Checker { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new(), kind: std::marker::PhantomData }
+        Checker { repeats: Repeats::new(count), kind: std::marker::PhantomData }
     }
 
-    /// The verdict on record `index`.
+    /// The verdict on record `index`. Only the kind's own rules are generic; the rest is
+    /// shared by every kind (one copy in the module).
     pub fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
         let mut fields = Fields::new(record, K::FIELDS);
         let wire = K::check(&mut fields);
-        K::keys(&wire, &mut self.keys);
+        K::keys(&wire, &mut self.repeats.keys);
+        let (issues, warnings, patches) = self.repeats.finish(index, fields);
+        Checked { wire: if issues.is_empty() { Ok(wire) } else { Err(issues) }, warnings, patches }
+    }
+}
+
+/// The values seen so far, and the keys of the record being checked.
+struct Repeats<'a> {
+    seen: seen::Seen<'a>,
+    keys: Vec<UniqueKey<'a>>,
+}
+
+impl<'a> Repeats<'a> {
+    fn new(count: usize) -> Self {
+        // Up to three keys a record; sized once so that it never grows.
+        Repeats { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new() }
+    }
+
+    /// Checks record `index`'s keys for repeats; its issues, warnings and patches.
+    #[inline(never)]
+    fn finish(&mut self, index: usize, mut fields: Fields<'_, 'a>) -> (Vec<Issue>, Vec<Warning>, Vec<(usize, Patch<'a>)>) {
         for (field, key, given) in self.keys.drain(..) {
             if let Some(first) = self.seen.first_or_insert(field, key, index) {
                 let message = format!("Duplicate {field} {}: also in record {first}", shown(&given));
@@ -303,7 +322,7 @@ impl<'a, K: Kind> Checker<'a, K> {
         let patches = fields.take_patches();
         let (issues, warnings) = fields.finish();
         let warnings = warnings.into_iter().map(|w| Warning { index, field: w.field, code: w.code, message: w.message }).collect();
-        Checked { wire: if issues.is_empty() { Ok(wire) } else { Err(issues) }, warnings, patches }
+        (issues, warnings, patches)
     }
 }
 

@@ -200,33 +200,41 @@ type Verdicts<'a, 'f, K> = dyn FnMut(usize, bool, Option<&RecordView<'a>>, super
 /// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
 /// not an object) and the verdict. Returns the warnings, as JSON items each with a leading comma.
 fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<String, TapeError> {
-    let levels_slot = K::FIELDS.iter().position(|f| *f == "accesslevels");
-    let mut reader = Reader { text, at: 0, pieces, next: 0 };
-    let mut warnings = String::new();
     let mut checker = Checker::<K>::new(records);
+    let mut warnings = String::new();
+    read_all(text, pieces, K::FIELDS, &mut |index, pristine, read| {
+        let checked = match read {
+            Some(view) => checker.check(index, view),
+            None => super::Checked::not_an_object(),
+        };
+        write_warnings(&mut warnings, &checked.warnings);
+        each(index, pristine, read, checked);
+    })?;
+    Ok(warnings)
+}
+
+/// Reads every record on the tape in order, each into one reused view, and hands it to `each`
+/// with its index and whether it is pristine (`None` for a record that is not an object). Not
+/// generic, so that the module holds one copy of the reader for every kind.
+#[inline(never)]
+fn read_all<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], each: &mut dyn FnMut(usize, bool, Option<&RecordView<'a>>)) -> Result<(), TapeError> {
+    let levels_slot = fields.iter().position(|f| *f == "accesslevels");
+    let mut reader = Reader { text, at: 0, pieces, next: 0 };
     let mut index = 0;
     let mut view = RecordView::default();
     while !reader.done() {
         let (tag, _, count) = reader.piece()?;
-        let checked = match tag {
+        match tag {
             RECORD => {
-                let pristine = reader.record(&mut view, K::FIELDS.len(), levels_slot, count)?;
-                Some((checker.check(index, &view), pristine))
+                let pristine = reader.record(&mut view, fields.len(), levels_slot, count)?;
+                each(index, pristine, Some(&view));
             }
-            NOT_OBJECT => None,
+            NOT_OBJECT => each(index, false, None),
             _ => return Err(TapeError),
-        };
-        let (checked, pristine, read) = match checked {
-            Some((checked, pristine)) => (checked, pristine, Some(&view)),
-            None => (super::Checked::not_an_object(), false, None),
-        };
-        for w in &checked.warnings {
-            write_warning(&mut warnings, w);
         }
-        each(index, pristine, read, checked);
         index += 1;
     }
-    Ok(warnings)
+    Ok(())
 }
 
 /// Runs `K`'s rules over every record on the tape, in order, for callers that build their own
@@ -239,45 +247,65 @@ pub fn check_each<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize,
 /// Validates the `records` records on the tape with `K`'s rules; the answer is about the
 /// exceptions.
 pub fn validate<K: Kind>(text: &str, pieces: &[u32], records: usize) -> Result<Answer, TapeError> {
-    let mut answer = Answer { words: Vec::with_capacity(pieces.len() / 4), ..Answer::default() };
-    let mut patch_text = PatchText::default();
-    let mut invalid = String::new();
-    let words = &mut answer.words;
-    let warnings = check_all::<K>(text, pieces, records, &mut |index, pristine, _, checked| match checked.wire {
-        Ok(_) if pristine && checked.patches.is_empty() => words.push(VALID),
-        Ok(_) => {
-            let mut patches = checked.patches;
-            super::input::sort_small_by_key(&mut patches, |p| p.0);
-            words.push(PATCHED);
-            words.push(patches.len() as u32);
-            for (slot, patch) in &patches {
-                words.push(*slot as u32);
-                let (kind, a, b) = match patch {
-                    Patch::Drop => (PatchKind::Drop, 0, 0),
-                    Patch::Text(t) => (PatchKind::Text, patch_text.offset, patch_text.push(t)),
-                    Patch::Number(n) => (PatchKind::Number, *n as u32, (*n >> 32) as u32),
-                    Patch::Levels(levels) => {
-                        let mut json = String::new();
-                        push_levels(&mut json, levels);
-                        (PatchKind::Levels, patch_text.offset, patch_text.push(&json))
-                    }
-                };
-                words.extend([kind as u32, a, b]);
+    let mut answer = AnswerWriter { words: Vec::with_capacity(pieces.len() / 4), ..AnswerWriter::default() };
+    let warnings = check_all::<K>(text, pieces, records, &mut |index, pristine, _, checked| {
+        answer.record(index, pristine, checked.wire.map(drop), checked.patches);
+    })?;
+    Ok(answer.finish(&warnings))
+}
+
+/// The answer of [`validate`] as it is written, record by record; the same code for every kind.
+#[derive(Default)]
+struct AnswerWriter {
+    words: Vec<u32>,
+    patch_text: PatchText,
+    /// The invalid records' items, each with a leading comma.
+    invalid: String,
+}
+
+impl AnswerWriter {
+    /// Notes record `index`: valid as given, patched, or invalid with `issues`.
+    #[inline(never)]
+    fn record(&mut self, index: usize, pristine: bool, verdict: Result<(), Vec<Issue>>, mut patches: Vec<(usize, Patch)>) {
+        let words = &mut self.words;
+        match verdict {
+            Ok(()) if pristine && patches.is_empty() => words.push(VALID),
+            Ok(()) => {
+                super::input::sort_small_by_key(&mut patches, |p| p.0);
+                words.push(PATCHED);
+                words.push(patches.len() as u32);
+                for (slot, patch) in &patches {
+                    words.push(*slot as u32);
+                    let (kind, a, b) = match patch {
+                        Patch::Drop => (PatchKind::Drop, 0, 0),
+                        Patch::Text(t) => (PatchKind::Text, self.patch_text.offset, self.patch_text.push(t)),
+                        Patch::Number(n) => (PatchKind::Number, *n as u32, (*n >> 32) as u32),
+                        Patch::Levels(levels) => {
+                            let mut json = String::new();
+                            push_levels(&mut json, levels);
+                            (PatchKind::Levels, self.patch_text.offset, self.patch_text.push(&json))
+                        }
+                    };
+                    words.extend([kind as u32, a, b]);
+                }
+            }
+            Err(issues) => {
+                words.push(INVALID);
+                write_invalid(&mut self.invalid, index, &issues);
             }
         }
-        Err(issues) => {
-            words.push(INVALID);
-            write_invalid(&mut invalid, index, &issues);
-        }
-    })?;
-    answer.summary.push_str("{\"i\":[");
-    // Each item was written with a leading comma.
-    answer.summary.push_str(invalid.strip_prefix(',').unwrap_or(&invalid));
-    answer.summary.push_str("],\"w\":[");
-    answer.summary.push_str(warnings.strip_prefix(',').unwrap_or(&warnings));
-    answer.summary.push_str("]}");
-    answer.text = patch_text.text;
-    Ok(answer)
+    }
+
+    /// The answer, with the `warnings` items (each with a leading comma).
+    fn finish(self, warnings: &str) -> Answer {
+        let mut summary = String::from("{\"i\":[");
+        // Each item was written with a leading comma.
+        summary.push_str(self.invalid.strip_prefix(',').unwrap_or(&self.invalid));
+        summary.push_str("],\"w\":[");
+        summary.push_str(warnings.strip_prefix(',').unwrap_or(warnings));
+        summary.push_str("]}");
+        Answer { summary, words: self.words, text: self.patch_text.text }
+    }
 }
 
 /// Validates the `records` records on the tape with `K`'s rules into a whole report as JSON text:
@@ -325,24 +353,17 @@ pub fn validate_to_json<K: Kind>(text: &str, pieces: &[u32], records: usize) -> 
 
 /// The records on the tape as JSON objects, as read (see [`push_input`]).
 pub fn inputs_json(text: &str, pieces: &[u32], fields: &[&str]) -> Result<String, TapeError> {
-    let levels_slot = fields.iter().position(|f| *f == "accesslevels");
-    let mut reader = Reader { text, at: 0, pieces, next: 0 };
-    let mut view = RecordView::default();
     let mut out = String::with_capacity(text.len() * 2);
     out.push('[');
-    while !reader.done() {
+    read_all(text, pieces, fields, &mut |_, _, read| {
         if out.len() > 1 {
             out.push(',');
         }
-        match reader.piece()? {
-            (RECORD, _, count) => {
-                reader.record(&mut view, fields.len(), levels_slot, count)?;
-                push_input(&mut out, &view, fields);
-            }
-            (NOT_OBJECT, _, _) => out.push_str("null"),
-            _ => return Err(TapeError),
+        match read {
+            Some(view) => push_input(&mut out, view, fields),
+            None => out.push_str("null"),
         }
-    }
+    })?;
     out.push(']');
     Ok(out)
 }
@@ -486,10 +507,12 @@ fn push_issues(out: &mut String, issues: &[Issue]) {
     out.push(']');
 }
 
-/// `,{index,field,code,message}`.
-fn write_warning(out: &mut String, w: &Warning) {
-    out.push(',');
-    push_issue(out, &w.field, w.code, &w.message, Some(w.index));
+/// `,{index,field,code,message}` for each warning.
+fn write_warnings(out: &mut String, warnings: &[Warning]) {
+    for w in warnings {
+        out.push(',');
+        push_issue(out, &w.field, w.code, &w.message, Some(w.index));
+    }
 }
 
 fn push_issue(out: &mut String, field: &str, code: IssueCode, message: &str, index: Option<usize>) {
