@@ -1,4 +1,5 @@
-//! CSV import of users from portal spreadsheets; the `csv` crate does the parsing.
+//! CSV import of users from portal spreadsheets; `csv-core` (the `csv` crate's own parser,
+//! without its io, serde and error layers) does the parsing.
 //!
 //! The import only shapes records (`validate_users` checks the values): one user object per
 //! data row, with the row number a spreadsheet shows (header row 1, blank lines counted, a
@@ -101,22 +102,16 @@ pub fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -
 /// Reads the CSV `text` onto the field tape.
 pub fn read_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvTape {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = Records::new(text.as_bytes());
     let mut out = CsvTape { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4), rows: Vec::new(), issues: Vec::new() };
     let mut header: Option<Vec<Option<usize>>> = None;
     let mut rows = Rows { text: text.as_bytes(), at: 0, line: 1, breaks_in_cells: 0 };
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let row = e.position().map_or(0, |p| rows.row_at(p.byte()));
-                out.issue(row, "", CsvIssueCode::Malformed, format!("Could not read CSV: {e}"));
-                continue;
-            }
-        }
-        let row = record.position().map_or(0, |p| rows.row_at(p.byte()));
+    while let Some(start) = reader.next() {
+        let row = rows.row_at(start);
+        let Some(record) = reader.record() else {
+            out.issue(row, "", CsvIssueCode::Malformed, "Could not read CSV: invalid UTF-8".to_owned());
+            continue;
+        };
         rows.breaks_in_cells += record.iter().map(|cell| cell.bytes().filter(|b| *b == b'\n').count()).sum::<usize>();
         match &header {
             None => header = Some(out.read_header(row, &record, columns)),
@@ -136,7 +131,7 @@ impl CsvTape {
     }
 
     /// The user field slot of each column, reporting unknown and repeated columns.
-    fn read_header(&mut self, row: usize, header: &csv::StringRecord, columns: &BTreeMap<String, String>) -> Vec<Option<usize>> {
+    fn read_header(&mut self, row: usize, header: &Record, columns: &BTreeMap<String, String>) -> Vec<Option<usize>> {
         let mut slots: Vec<Option<usize>> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
@@ -178,7 +173,7 @@ impl CsvTape {
     }
 
     /// Adds the user of one data row, unless the row is blank.
-    fn read_row(&mut self, row: usize, record: &csv::StringRecord, slots: &[Option<usize>]) {
+    fn read_row(&mut self, row: usize, record: &Record, slots: &[Option<usize>]) {
         let extra_values = record.iter().skip(slots.len()).any(|cell| !cell.trim().is_empty());
         if record.len() < slots.len() || extra_values {
             let message = format!("Row has {} cells, the header has {}", record.len(), slots.len());
@@ -256,6 +251,84 @@ impl CsvTape {
     }
 }
 
+/// The records of a CSV text, read as the `csv` crate reads them (its defaults: `,`, `"`
+/// doubled to escape, any of CR, LF and CRLF ending a record, a UTF-8 BOM skipped, blank lines
+/// skipped, rows of any length).
+struct Records<'t> {
+    core: csv_core::Reader,
+    input: &'t [u8],
+    /// Bytes read so far.
+    at: usize,
+    /// The cells of the last record, back to back, and where each ends (buffers reused from
+    /// record to record: the first `cells_len` bytes and `ends_len` ends are the record's).
+    cells: Vec<u8>,
+    ends: Vec<usize>,
+    cells_len: usize,
+    ends_len: usize,
+}
+
+impl<'t> Records<'t> {
+    fn new(input: &'t [u8]) -> Self {
+        Records { core: csv_core::Reader::new(), input, at: 0, cells: vec![0; 1024], ends: vec![0; 32], cells_len: 0, ends_len: 0 }
+    }
+
+    /// Reads the next record; returns the byte offset it was read from (as the `csv` crate
+    /// reports a record's position), or `None` at the end.
+    fn next(&mut self) -> Option<usize> {
+        use csv_core::ReadRecordResult::*;
+        let start = self.at;
+        let (mut out, mut end) = (0, 0);
+        loop {
+            let input = self.input.get(self.at..).unwrap_or_default();
+            let cells = self.cells.get_mut(out..).unwrap_or_default();
+            let ends = self.ends.get_mut(end..).unwrap_or_default();
+            let (result, read, written, ended) = self.core.read_record(input, cells, ends);
+            self.at += read;
+            out += written;
+            end += ended;
+            match result {
+                // The whole text is given at once: the next call, with no input, ends the text.
+                InputEmpty => {}
+                OutputFull => self.cells.resize(self.cells.len() * 2, 0),
+                OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                Record => {
+                    (self.cells_len, self.ends_len) = (out, end);
+                    return Some(start);
+                }
+                End => return None,
+            }
+        }
+    }
+
+    /// The cells of the record last read, or `None` if they are not UTF-8 (they always are:
+    /// the cells of UTF-8 text, cut and unquoted at ASCII bytes).
+    fn record(&self) -> Option<Record<'_>> {
+        let text = std::str::from_utf8(self.cells.get(..self.cells_len)?).ok()?;
+        Some(Record { text, ends: self.ends.get(..self.ends_len)? })
+    }
+}
+
+/// One record's cells.
+struct Record<'r> {
+    text: &'r str,
+    ends: &'r [usize],
+}
+
+impl<'r> Record<'r> {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'r str> + '_ {
+        let text = self.text;
+        self.ends.iter().scan(0, move |from, &end| {
+            let cell = text.get(*from..end).unwrap_or_default();
+            *from = end;
+            Some(cell)
+        })
+    }
+}
+
 /// Spreadsheet row numbers from the byte offsets the CSV reader reports.
 struct Rows<'t> {
     /// The text being read.
@@ -271,8 +344,8 @@ struct Rows<'t> {
 impl Rows<'_> {
     /// The row of the record the reader reports at `byte` (which may point at the line end
     /// before it, so line ends are skipped first); offsets only grow.
-    fn row_at(&mut self, byte: u64) -> usize {
-        let from = usize::try_from(byte).unwrap_or(usize::MAX).max(self.at);
+    fn row_at(&mut self, byte: usize) -> usize {
+        let from = byte.max(self.at);
         let rest = self.text.get(from..).unwrap_or_default();
         let start = from + rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
         let passed = self.text.get(self.at..start).unwrap_or_default();
@@ -423,6 +496,47 @@ mod tests {
         let levels = json!([{"id": 12}, {"name": "Night shift"}, {"id": 0}, {"id": "99999999999999999999"}]);
         assert_eq!(import.users[0]["accesslevels"], levels);
         assert_eq!(validate_users(&import.users).invalid[0].issues.len(), 2);
+    }
+
+    /// The reader splits and positions records exactly as the `csv` crate, which this import
+    /// used before, with the options it had (no headers, rows of any length).
+    #[test]
+    fn records_as_the_csv_crate_reads_them() {
+        let texts = [
+            "",
+            "a",
+            "a,b\nc,d",
+            "a,b\r\nc\r\n\r\n\r\nd,e,f\r\n",
+            "a\rb\r\rc",
+            "\u{feff}a,b\n1,2\n",
+            "\u{feff}\u{feff}a\n",
+            "a\u{feff},b\n",
+            "\"a,b\",\"c\"\"d\"\n\"e\nf\",g\n",
+            "\"unbalanced,x\ny,z\n",
+            "a\"b,c\"\"d\"e\n",
+            "\"a\"b,c\n",
+            ",,\n,\n\n",
+            "é,日本,🎉\n\"ü\nß\",x",
+            "a,b\n\n\n",
+            "\n\na\n",
+            "\"\"\n\"\"\"\"\n",
+            "\"a\r\nb\"\r\n\"c\"",
+        ];
+        for text in texts {
+            let mut ours = Vec::new();
+            let mut reader = Records::new(text.as_bytes());
+            while let Some(start) = reader.next() {
+                let record = reader.record().expect("UTF-8");
+                ours.push((start as u64, record.iter().map(str::to_owned).collect::<Vec<_>>()));
+            }
+            let mut theirs = Vec::new();
+            let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+            let mut record = csv::StringRecord::new();
+            while reader.read_record(&mut record).expect("csv reads it") {
+                theirs.push((record.position().expect("a position").byte(), record.iter().map(str::to_owned).collect::<Vec<_>>()));
+            }
+            assert_eq!(ours, theirs, "{text:?}");
+        }
     }
 
     #[test]

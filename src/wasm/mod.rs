@@ -37,9 +37,9 @@ mod users;
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect};
 #[cfg(feature = "client")]
 use js_sys::JSON;
+use js_sys::{Array, Function, Object, Reflect};
 #[cfg(feature = "client")]
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
