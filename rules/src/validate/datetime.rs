@@ -40,9 +40,11 @@ pub fn normalize_time(s: &str) -> Result<Option<Cow<'_, str>>, ()> {
         b' ' if tail.is_empty() => Ok(Some(Cow::Borrowed(s))),
         b'T' if iso_tail(tail) => {
             let mut wire = String::with_capacity(19);
-            wire.push_str(&s[..10]);
+            // `get`, not indexing: the text is ASCII here, and an index would link the panic's
+            // formatting of a char (Unicode's printable tables).
+            wire.push_str(s.get(..10).unwrap_or_default());
             wire.push(' ');
-            wire.push_str(&s[11..19]);
+            wire.push_str(s.get(11..19).unwrap_or_default());
             Ok(Some(Cow::Owned(wire)))
         }
         _ => Err(()),

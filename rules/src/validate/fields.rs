@@ -355,11 +355,13 @@ impl<'v, 'a> Fields<'v, 'a> {
 /// The phone rule of [`Fields::phone`].
 fn is_phone(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
-    let (number, extension) = if let Some(at) = lower.rfind("ext") {
-        let after = &lower[at + 3..];
-        (&lower[..at], Some(after.strip_prefix('.').unwrap_or(after)))
+    // The last `ext`, found by bytes: `rfind("ext")` would link the panic's formatting of a
+    // char (Unicode's printable tables) into the module.
+    let (number, extension) = if let Some(at) = lower.as_bytes().windows(3).rposition(|w| w == b"ext") {
+        let after = lower.get(at + 3..).unwrap_or_default();
+        (lower.get(..at).unwrap_or_default(), Some(after.strip_prefix('.').unwrap_or(after)))
     } else if let Some(at) = lower.rfind('x') {
-        (&lower[..at], Some(&lower[at + 1..]))
+        (lower.get(..at).unwrap_or_default(), Some(lower.get(at + 1..).unwrap_or_default()))
     } else {
         (lower.as_str(), None)
     };

@@ -161,18 +161,18 @@ pub fn number_from_js(text: &str) -> Cow<'_, str> {
         out.extend(std::iter::repeat('0').take((kk - n) as usize));
         out.push_str(".0");
     } else if 0 < kk && kk <= 16 {
-        out.push_str(&digits[..kk as usize]);
+        out.push_str(digits.get(..kk as usize).unwrap_or_default());
         out.push('.');
-        out.push_str(&digits[kk as usize..]);
+        out.push_str(digits.get(kk as usize..).unwrap_or_default());
     } else if (-4..=0).contains(&kk) {
         out.push_str("0.");
         out.extend(std::iter::repeat('0').take((-kk) as usize));
         out.push_str(digits);
     } else {
-        out.push_str(&digits[..1]);
+        out.push_str(digits.get(..1).unwrap_or_default());
         if n > 1 {
             out.push('.');
-            out.push_str(&digits[1..]);
+            out.push_str(digits.get(1..).unwrap_or_default());
         }
         out.push('e');
         if kk > 1 {

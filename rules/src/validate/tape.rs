@@ -539,7 +539,7 @@ fn push_json_string(out: &mut String, s: &str) {
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
         if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(&s[plain..i]);
+            out.push_str(s.get(plain..i).unwrap_or_default());
             plain = i + 1;
             match b {
                 b'"' => out.push_str("\\\""),
@@ -553,7 +553,7 @@ fn push_json_string(out: &mut String, s: &str) {
             }
         }
     }
-    out.push_str(&s[plain..]);
+    out.push_str(s.get(plain..).unwrap_or_default());
     out.push('"');
 }
 
