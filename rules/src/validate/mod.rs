@@ -30,6 +30,7 @@ mod datetime;
 mod email;
 mod fields;
 pub mod input;
+mod lowercase;
 mod records;
 mod seen;
 pub mod tape;

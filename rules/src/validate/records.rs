@@ -109,7 +109,7 @@ pub(super) fn door<'a>(f: &mut Fields<'_, 'a>) -> WireDoor<'a> {
 
 /// A door's name, case-insensitive.
 pub(super) fn door_keys<'a>(d: &WireDoor<'a>, keys: &mut Vec<UniqueKey<'a>>) {
-    push_key(keys, "name", Some(&d.name), |name| Cow::Owned(name.to_lowercase()));
+    push_key(keys, "name", Some(&d.name), |name| Cow::Owned(super::lowercase::to_lowercase(name)));
 }
 
 /// A credential reissue; requires id.
