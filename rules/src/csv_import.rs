@@ -59,6 +59,11 @@ pub enum CsvIssueCode {
     Malformed,
 }
 
+/// Header name -> field name mappings (the `columns` option), as a list in any order: a map
+/// would add a B-tree's code to the module. Of several mappings for one header, the one a
+/// sorted map would list first wins.
+pub type Columns = [(String, String)];
+
 /// Users read from a CSV text onto the field tape (`validate::tape`): the form both the
 /// JSON of `parseUsersCsv` and the validators read, with no intermediate JSON values.
 pub struct CsvTape {
@@ -75,13 +80,14 @@ pub struct CsvTape {
 /// Reads users from `text`; `columns` maps header names to field names (unmapped headers
 /// keep their default meaning; a mapping to `""` ignores the column without an issue).
 pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImport {
-    let read = read_users_csv(text, columns);
+    let columns: Vec<(String, String)> = columns.iter().map(|(from, to)| (from.clone(), to.clone())).collect();
+    let read = read_users_csv(text, &columns);
     let users = tape::inputs_json(&read.text, &read.pieces, USER_FIELDS).and_then(|json| serde_json::from_str(&json).map_err(|_| tape::TapeError));
     CsvImport { users: users.unwrap_or_default(), rows: read.rows, issues: read.issues }
 }
 
 /// `parseUsersCsv`'s answer as JSON text: `{ users, rows, issues }`.
-pub fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+pub fn parse_users_csv_json(text: &str, columns: &Columns) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
     let mut out = String::from("{\"users\":");
     out.push_str(&tape::inputs_json(&read.text, &read.pieces, USER_FIELDS)?);
@@ -91,7 +97,7 @@ pub fn parse_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> R
 
 /// `validateUsersCsv`'s answer as JSON text: the validation report of the users read from
 /// `text` (the valid ones in the wire form, the invalid ones as read) plus `rows` and `issues`.
-pub fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -> Result<String, tape::TapeError> {
+pub fn validate_users_csv_json(text: &str, columns: &Columns) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
     let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces, read.rows.len())?;
     out.pop(); // the report's closing brace
@@ -99,8 +105,8 @@ pub fn validate_users_csv_json(text: &str, columns: &BTreeMap<String, String>) -
     Ok(out)
 }
 
-/// Reads the CSV `text` onto the field tape.
-pub fn read_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvTape {
+/// Reads the CSV `text` onto the field tape; `columns` as in [`parse_users_csv`].
+pub fn read_users_csv(text: &str, columns: &Columns) -> CsvTape {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut reader = Records::new(text.as_bytes());
     let mut out = CsvTape { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4), rows: Vec::new(), issues: Vec::new() };
@@ -131,7 +137,7 @@ impl CsvTape {
     }
 
     /// The user field slot of each column, reporting unknown and repeated columns.
-    fn read_header(&mut self, row: usize, header: &Record, columns: &BTreeMap<String, String>) -> Vec<Option<usize>> {
+    fn read_header(&mut self, row: usize, header: &Record, columns: &Columns) -> Vec<Option<usize>> {
         let mut slots: Vec<Option<usize>> = Vec::new();
         for (i, name) in header.iter().enumerate() {
             let name = name.trim();
@@ -153,8 +159,9 @@ impl CsvTape {
     }
 
     /// The slot of the field column `i` (headed `name`) holds, if any.
-    fn column_slot(&mut self, row: usize, i: usize, name: &str, columns: &BTreeMap<String, String>) -> Option<usize> {
-        let mapped = columns.iter().find(|(from, _)| from.trim().eq_ignore_ascii_case(name)).map(|(_, to)| to.trim());
+    fn column_slot(&mut self, row: usize, i: usize, name: &str, columns: &Columns) -> Option<usize> {
+        // Of several mappings for the header, the one a sorted map lists first.
+        let mapped = columns.iter().filter(|(from, _)| from.trim().eq_ignore_ascii_case(name)).min_by(|a, b| a.0.cmp(&b.0)).map(|(_, to)| to.trim());
         let target = match mapped {
             Some("") => return None,
             Some(to) => to,
@@ -491,6 +498,20 @@ mod tests {
     }
 
     #[test]
+    fn of_several_mappings_for_a_header_the_first_in_sorted_order_wins() {
+        let text = "name\nToby\n";
+        // In byte order "NAME" < "Name" < "name ", whatever order the list gives them in.
+        let mut pairs: Vec<(String, String)> = [("name ", "last_name"), ("NAME", "first_name"), ("Name", "id_num")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let map: BTreeMap<String, String> = pairs.iter().cloned().collect();
+        assert_eq!(parse_users_csv(text, &map).users, [json!({"first_name": "Toby"})]);
+        for _ in 0..2 {
+            let answer: Value = serde_json::from_str(&parse_users_csv_json(text, &pairs).unwrap()).unwrap();
+            assert_eq!(answer["users"], json!([{"first_name": "Toby"}]), "{pairs:?}");
+            pairs.reverse();
+        }
+    }
+
+    #[test]
     fn access_level_cells() {
         let import = parse("id_num,accesslevels\nA,12; Night shift ;;0;99999999999999999999\n");
         let levels = json!([{"id": 12}, {"name": "Night shift"}, {"id": 0}, {"id": "99999999999999999999"}]);
@@ -558,7 +579,7 @@ mod timing {
         let text = std::fs::read_to_string(path).unwrap();
         for _ in 0..3 {
             let start = std::time::Instant::now();
-            let read = super::read_users_csv(&text, &Default::default());
+            let read = super::read_users_csv(&text, &[]);
             let read_at = start.elapsed();
             let report = super::tape::validate_to_json::<super::Users>(&read.text, &read.pieces, read.rows.len()).unwrap();
             let validated_at = start.elapsed();

@@ -1,7 +1,5 @@
 //! Offline functions: validation and batch planning, usable without a client or network.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -229,12 +227,12 @@ pub fn validate_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsV
 }
 
 /// Reads the arguments of the CSV functions, runs `answer` and parses its JSON into JS.
-fn from_csv(method: &str, text: JsValue, options: Option<JsValue>, answer: fn(&str, &BTreeMap<String, String>) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
+fn from_csv(method: &str, text: JsValue, options: Option<JsValue>, answer: fn(&str, &csv_import::Columns) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
         return Err(super::to_js_error(&Error::config(format!("{method}: text must be a string (the CSV file's contents)"))));
     };
     let columns = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
-        None => BTreeMap::new(),
+        None => Vec::new(),
         Some(o) => csv_columns(method, &o).map_err(|e| super::to_js_error(&e))?,
     };
     let json = answer(&text, &columns).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the CSV import could not be read back (a defect; please report it)")))?;
@@ -245,12 +243,12 @@ fn from_csv(method: &str, text: JsValue, options: Option<JsValue>, answer: fn(&s
 /// JS (no serde deserializer, which would pull number formatting into the module).
 /// As the client's options are read: an unknown key is named, `undefined` and `null` mean "not
 /// given".
-fn csv_columns(method: &str, options: &JsValue) -> Result<BTreeMap<String, String>, Error> {
+fn csv_columns(method: &str, options: &JsValue) -> Result<Vec<(String, String)>, Error> {
     let wrong = || Error::config(format!("{method}: option `columns` must be an object of header -> field name texts"));
     if !options.is_object() {
         return Err(Error::config(format!("{method}: options must be an object ({{ columns }})")));
     }
-    let mut columns = BTreeMap::new();
+    let mut columns = Vec::new();
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if key != "columns" {
@@ -267,7 +265,7 @@ fn csv_columns(method: &str, options: &JsValue) -> Result<BTreeMap<String, Strin
     for entry in js_sys::Object::entries(given.unchecked_ref::<js_sys::Object>()).iter() {
         let pair: js_sys::Array = entry.unchecked_into();
         match (pair.get(0).as_string(), pair.get(1).as_string()) {
-            (Some(header), Some(field)) => columns.insert(header, field),
+            (Some(header), Some(field)) => columns.push((header, field)),
             _ => return Err(wrong()),
         };
     }
