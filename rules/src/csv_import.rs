@@ -15,7 +15,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tsify::Tsify;
 
-use crate::validate::tape;
+use crate::validate::input::push_uint;
+use crate::validate::tape::{self, push_json_string};
 use crate::validate::{shown, Users, USER_FIELDS};
 
 /// Users read from a CSV text, with their row numbers and any problems with the text.
@@ -57,6 +58,19 @@ pub enum CsvIssueCode {
     RaggedRow,
     /// Text the CSV reader could not read.
     Malformed,
+}
+
+impl CsvIssueCode {
+    /// The code's name on the wire (`unknown_column`), as serde writes it.
+    fn as_str(self) -> &'static str {
+        match self {
+            CsvIssueCode::UnknownColumn => "unknown_column",
+            CsvIssueCode::DuplicateColumn => "duplicate_column",
+            CsvIssueCode::MissingNameColumn => "missing_name_column",
+            CsvIssueCode::RaggedRow => "ragged_row",
+            CsvIssueCode::Malformed => "malformed",
+        }
+    }
 }
 
 /// Header name -> field name mappings (the `columns` option), as a list in any order: a map
@@ -248,13 +262,32 @@ impl CsvTape {
         self.pieces[start + 1] = count;
     }
 
-    /// `,"rows":[...],"issues":[...]}`, as serde writes them (numbers and strings: it cannot fail).
+    /// `,"rows":[...],"issues":[...]}`: by hand, as the report's records are, so that the
+    /// validators' module holds no serde_json (the values are those serde writes; tested).
     fn push_rows_and_issues(&self, out: &mut String) {
-        out.push_str(",\"rows\":");
-        out.push_str(&serde_json::to_string(&self.rows).unwrap_or_default());
-        out.push_str(",\"issues\":");
-        out.push_str(&serde_json::to_string(&self.issues).unwrap_or_default());
-        out.push('}');
+        out.push_str(",\"rows\":[");
+        for (i, row) in self.rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_uint(out, *row as u64);
+        }
+        out.push_str("],\"issues\":[");
+        for (i, issue) in self.issues.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"row\":");
+            push_uint(out, issue.row as u64);
+            out.push_str(",\"field\":");
+            push_json_string(out, &issue.field);
+            out.push_str(",\"code\":\"");
+            out.push_str(issue.code.as_str());
+            out.push_str("\",\"message\":");
+            push_json_string(out, &issue.message);
+            out.push('}');
+        }
+        out.push_str("]}");
     }
 }
 
@@ -508,6 +541,21 @@ mod tests {
             let answer: Value = serde_json::from_str(&parse_users_csv_json(text, &pairs).unwrap()).unwrap();
             assert_eq!(answer["users"], json!([{"first_name": "Toby"}]), "{pairs:?}");
             pairs.reverse();
+        }
+    }
+
+    #[test]
+    fn rows_and_issues_as_serde_writes_them() {
+        let text = "first_name,Nick\"name,first_name,\nToby,\"T\\\\\",x\n\nDana\n";
+        let read = read_users_csv(text, &[]);
+        assert!(read.issues.len() >= 3, "{:?}", read.issues);
+        let mut out = String::new();
+        read.push_rows_and_issues(&mut out);
+        let ours: Value = serde_json::from_str(&format!("{{\"x\":0{out}")).unwrap();
+        assert_eq!(ours["rows"], serde_json::to_value(&read.rows).unwrap());
+        assert_eq!(ours["issues"], serde_json::to_value(&read.issues).unwrap());
+        for code in [CsvIssueCode::UnknownColumn, CsvIssueCode::DuplicateColumn, CsvIssueCode::MissingNameColumn, CsvIssueCode::RaggedRow, CsvIssueCode::Malformed] {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
         }
     }
 
