@@ -198,19 +198,16 @@ type Verdicts<'a, 'f, K> = dyn FnMut(usize, bool, Option<&RecordView<'a>>, super
 
 /// Runs `K`'s rules over every record on the tape, in order: `each` gets the record's index,
 /// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
-/// not an object) and the verdict. Returns the warnings, as JSON items each with a leading comma.
-fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<String, TapeError> {
+/// not an object) and the verdict.
+fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<(), TapeError> {
     let mut checker = Checker::<K>::new(records);
-    let mut warnings = String::new();
     read_all(text, pieces, K::FIELDS, &mut |index, pristine, read| {
         let checked = match read {
             Some(view) => checker.check(index, view),
             None => super::Checked::not_an_object(),
         };
-        write_warnings(&mut warnings, &checked.warnings);
         each(index, pristine, read, checked);
-    })?;
-    Ok(warnings)
+    })
 }
 
 /// Reads every record on the tape in order, each into one reused view, and hands it to `each`
@@ -241,14 +238,16 @@ fn read_all<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], each: &mut dy
 /// output from the verdicts (the client's batch writes): `each` gets the record's index and its
 /// verdict, whose wire form borrows from `text`.
 pub fn check_each<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, mut each: impl FnMut(usize, super::Checked<'a, K::Wire<'a>>)) -> Result<(), TapeError> {
-    check_all::<K>(text, pieces, records, &mut |index, _, _, checked| each(index, checked)).map(drop)
+    check_all::<K>(text, pieces, records, &mut |index, _, _, checked| each(index, checked))
 }
 
 /// Validates the `records` records on the tape with `K`'s rules; the answer is about the
 /// exceptions.
 pub fn validate<K: Kind>(text: &str, pieces: &[u32], records: usize) -> Result<Answer, TapeError> {
     let mut answer = AnswerWriter { words: Vec::with_capacity(pieces.len() / 4), ..AnswerWriter::default() };
-    let warnings = check_all::<K>(text, pieces, records, &mut |index, pristine, _, checked| {
+    let mut warnings = String::new();
+    check_all::<K>(text, pieces, records, &mut |index, pristine, _, checked| {
+        write_warnings(&mut warnings, &checked.warnings);
         answer.record(index, pristine, checked.wire.map(drop), checked.patches);
     })?;
     Ok(answer.finish(&warnings))
@@ -319,27 +318,30 @@ where
     // The valid records are most of the report: written in place, the rest appended.
     let mut out = String::with_capacity(text.len() * 2 + 64);
     out.push_str("{\"valid\":[");
-    let (mut indices, mut invalid) = (String::new(), String::new());
-    let warnings = check_all::<K>(text, pieces, records, &mut |index, _, read, checked| match checked.wire {
-        Ok(wire) => {
-            if !indices.is_empty() {
-                out.push(',');
+    let (mut indices, mut invalid, mut warnings) = (String::new(), String::new(), String::new());
+    check_all::<K>(text, pieces, records, &mut |index, _, read, checked| {
+        write_warnings(&mut warnings, &checked.warnings);
+        match checked.wire {
+            Ok(wire) => {
+                if !indices.is_empty() {
+                    out.push(',');
+                }
+                wire.write_json(&mut out);
+                indices.push(',');
+                push_uint(&mut indices, index as u64);
             }
-            wire.write_json(&mut out);
-            indices.push(',');
-            push_uint(&mut indices, index as u64);
-        }
-        Err(issues) => {
-            invalid.push_str(",{\"index\":");
-            push_uint(&mut invalid, index as u64);
-            invalid.push_str(",\"input\":");
-            match read {
-                Some(view) => push_input(&mut invalid, view, K::FIELDS),
-                None => invalid.push_str("null"),
+            Err(issues) => {
+                invalid.push_str(",{\"index\":");
+                push_uint(&mut invalid, index as u64);
+                invalid.push_str(",\"input\":");
+                match read {
+                    Some(view) => push_input(&mut invalid, view, K::FIELDS),
+                    None => invalid.push_str("null"),
+                }
+                invalid.push_str(",\"issues\":");
+                push_issues(&mut invalid, &issues);
+                invalid.push('}');
             }
-            invalid.push_str(",\"issues\":");
-            push_issues(&mut invalid, &issues);
-            invalid.push('}');
         }
     })?;
     for (name, items) in [("validIndices", indices), ("invalid", invalid), ("warnings", warnings)] {
