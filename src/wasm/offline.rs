@@ -78,23 +78,26 @@ thread_local! {
     static TAPE_PIECES: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Makes `buffer` hold `kept` items already written plus `more` (zeroed); returns where it
-/// now starts.
-fn reserve<T: Copy + Default>(buffer: &std::cell::RefCell<Vec<T>>, kept: usize, more: usize) -> *mut T {
+/// Makes `buffer` hold the `kept` items JS already wrote into it plus room for `more`;
+/// returns where it now starts. The room is not zeroed (JS writes every item it reports).
+fn reserve<T: Copy>(buffer: &std::cell::RefCell<Vec<T>>, kept: usize, more: usize) -> *mut T {
     let mut buffer = buffer.borrow_mut();
-    buffer.truncate(kept);
-    buffer.resize(kept + more, T::default());
+    let kept = kept.min(buffer.capacity());
+    // SAFETY: JS wrote the first `kept` items through the pointer this returned before
+    // (within the capacity); a grown buffer keeps them.
+    unsafe { buffer.set_len(kept) };
+    buffer.reserve(more);
     buffer.as_mut_ptr()
 }
 
-/// Makes the tape's text buffer `kept` bytes already written plus `bytes` more (zeroed);
+/// Makes the tape's text buffer `kept` bytes already written plus room for `bytes` more;
 /// returns where it now starts (internal: the JS walk writes there through `tapeMemory`).
 #[wasm_bindgen(js_name = tapeReserve, skip_typescript)]
 pub fn tape_reserve(kept: usize, bytes: usize) -> *mut u8 {
     TAPE_TEXT.with(|buffer| reserve(buffer, kept, bytes))
 }
 
-/// Makes the tape's piece buffer `kept` words already written plus `words` more (zeroed);
+/// Makes the tape's piece buffer `kept` words already written plus room for `words` more;
 /// returns where it now starts (internal, as `tapeReserve`).
 #[wasm_bindgen(js_name = tapeReservePieces, skip_typescript)]
 pub fn tape_reserve_pieces(kept: usize, words: usize) -> *mut u32 {
@@ -125,9 +128,16 @@ pub fn validate_tape(kind: &str, length: usize, words: usize, records: usize) ->
 pub(crate) fn with_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, &[u32]) -> Result<T, tape::TapeError>) -> Result<T, Error> {
     let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     let mut pieces = TAPE_PIECES.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
-    bytes.truncate(length);
-    pieces.truncate(words);
-    let answer = std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| read(text, &pieces));
+    let answer = if length <= bytes.capacity() && words <= pieces.capacity() {
+        // SAFETY: JS wrote that many items into the buffers' room (see `reserve`).
+        unsafe {
+            bytes.set_len(length);
+            pieces.set_len(words);
+        }
+        std::str::from_utf8(&bytes).map_err(|_| tape::TapeError).and_then(|text| read(text, &pieces))
+    } else {
+        Err(tape::TapeError)
+    };
     TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = cleared(bytes));
     TAPE_PIECES.with(|buffer| *buffer.borrow_mut() = cleared(pieces));
     answer.map_err(|_| Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)"))

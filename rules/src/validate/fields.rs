@@ -354,19 +354,19 @@ impl<'v, 'a> Fields<'v, 'a> {
 
 /// The phone rule of [`Fields::phone`].
 fn is_phone(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    // The last `ext`, found by bytes: `rfind("ext")` would link the panic's formatting of a
-    // char (Unicode's printable tables) into the module.
-    let (number, extension) = if let Some(at) = lower.as_bytes().windows(3).rposition(|w| w == b"ext") {
-        let after = lower.get(at + 3..).unwrap_or_default();
-        (lower.get(..at).unwrap_or_default(), Some(after.strip_prefix('.').unwrap_or(after)))
-    } else if let Some(at) = lower.rfind('x') {
-        (lower.get(..at).unwrap_or_default(), Some(lower.get(at + 1..).unwrap_or_default()))
+    // The last `ext` (any case), found by bytes: `rfind("ext")` would link the panic's
+    // formatting of a char (Unicode's printable tables) into the module.
+    let bytes = value.as_bytes();
+    let (number, extension) = if let Some(at) = bytes.windows(3).rposition(|w| w.eq_ignore_ascii_case(b"ext")) {
+        let after = value.get(at + 3..).unwrap_or_default();
+        (value.get(..at).unwrap_or_default(), Some(after.strip_prefix('.').unwrap_or(after)))
+    } else if let Some(at) = bytes.iter().rposition(|b| b.eq_ignore_ascii_case(&b'x')) {
+        (value.get(..at).unwrap_or_default(), Some(value.get(at + 1..).unwrap_or_default()))
     } else {
-        (lower.as_str(), None)
+        (value, None)
     };
     let number = number.trim_end();
-    let number_ok = number.bytes().all(|b| b.is_ascii_digit() || b" +-()./".contains(&b)) && number.bytes().any(|b| b.is_ascii_digit());
+    let number_ok = number.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'-' | b'(' | b')' | b'.' | b'/')) && number.bytes().any(|b| b.is_ascii_digit());
     let extension_ok = extension.map(str::trim_start).map_or(true, |e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit()));
     number_ok && extension_ok
 }
