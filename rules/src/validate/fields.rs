@@ -94,8 +94,7 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     /// The issues in field order (record-level first), and the warnings.
     pub(super) fn finish(mut self) -> (Vec<Issue>, Vec<Issue>) {
-        let order = self.order;
-        super::input::sort_small_by_key(&mut self.issues, |i| order.iter().position(|f| *f == i.field).map_or(0, |p| p + 1));
+        sort_issues(&mut self.issues, self.order);
         (self.issues, self.warnings)
     }
 
@@ -397,6 +396,12 @@ pub fn shown(value: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(value)
     }
+}
+
+/// Sorts a record's issues into field order (the record's own issues first), keeping the
+/// order of each field's issues.
+pub(super) fn sort_issues(issues: &mut [Issue], order: &[&str]) {
+    super::input::sort_small_by_key(issues, |i| order.iter().position(|f| *f == i.field).map_or(0, |p| p + 1));
 }
 
 /// A value for a message: text unquoted, numbers and booleans in JSON form, cut short.

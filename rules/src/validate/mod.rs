@@ -268,10 +268,21 @@ pub struct Checked<'a, W> {
     pub patches: Vec<(usize, Patch<'a>)>,
 }
 
-impl<W> Checked<'_, W> {
+impl<'a, W> Checked<'a, W> {
     /// The verdict on a record that is not an object.
     pub fn not_an_object() -> Self {
         Checked { wire: Err(vec![not_an_object()]), warnings: Vec::new(), patches: Vec::new() }
+    }
+
+    /// The verdict on a record with wire form `wire` (`None`: not an object) once its repeats
+    /// are looked up.
+    pub fn new(wire: Option<W>, verdict: Verdict<'a>) -> Self {
+        let Verdict { issues, warnings, patches } = verdict;
+        let wire = match wire {
+            Some(wire) if issues.is_empty() => Ok(wire),
+            _ => Err(issues),
+        };
+        Checked { wire, warnings, patches }
     }
 }
 
@@ -288,42 +299,106 @@ impl<'a, K: Kind> Checker<'a, K> {
         Checker { repeats: Repeats::new(count), kind: std::marker::PhantomData }
     }
 
-    /// The verdict on record `index`. Only the kind's own rules are generic; the rest is
-    /// shared by every kind (one copy in the module).
+    /// The verdict on record `index`.
     pub fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
-        let mut fields = Fields::new(record, K::FIELDS);
-        let wire = K::check(&mut fields);
-        K::keys(&wire, &mut self.repeats.keys);
-        let (issues, warnings, patches) = self.repeats.finish(index, fields);
-        Checked { wire: if issues.is_empty() { Ok(wire) } else { Err(issues) }, warnings, patches }
+        let (wire, pending) = start::<K>(&mut self.repeats, index, record);
+        Checked::new(Some(wire), self.repeats.finish(pending, K::FIELDS))
     }
 }
 
-/// The values seen so far, and the keys of the record being checked.
-struct Repeats<'a> {
+/// Checks record `index` on its own: its wire form, and what is left to do once the records
+/// before it are finished ([`Repeats::finish`]). Only the kind's own rules are generic; the
+/// rest is shared by every kind (one copy in the module).
+pub fn start<'a, K: Kind>(repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> (K::Wire<'a>, Pending<'a>) {
+    let mut fields = Fields::new(record, K::FIELDS);
+    let wire = K::check(&mut fields);
+    K::keys(&wire, &mut repeats.keys);
+    (wire, repeats.start(index, fields))
+}
+
+/// A record checked on its own whose repeats are not looked up yet (see [`start`]).
+pub struct Pending<'a> {
+    index: usize,
+    /// Its issues so far, in field order.
+    issues: Vec<Issue>,
+    warnings: Vec<Warning>,
+    patches: Vec<(usize, Patch<'a>)>,
+    /// The values that must not repeat, each with its hash in the table of values seen.
+    keys: Vec<(u64, UniqueKey<'a>)>,
+}
+
+impl Pending<'_> {
+    /// A record that is not an object: one issue, nothing to look up.
+    pub fn not_an_object(index: usize) -> Self {
+        Pending { index, issues: vec![not_an_object()], warnings: Vec::new(), patches: Vec::new(), keys: Vec::new() }
+    }
+
+    /// The index of the record.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+}
+
+/// A record's issues, warnings and patches, its repeats included.
+pub struct Verdict<'a> {
+    issues: Vec<Issue>,
+    warnings: Vec<Warning>,
+    patches: Vec<(usize, Patch<'a>)>,
+}
+
+/// The values seen so far in one input, in a table sized for its records; not generic (one
+/// copy in the module for every kind).
+pub struct Repeats<'a> {
     seen: seen::Seen<'a>,
+    /// The keys of the record being started.
     keys: Vec<UniqueKey<'a>>,
+    /// Lists for the keys of records to start, kept from records finished (no allocation).
+    spare: Vec<Vec<(u64, UniqueKey<'a>)>>,
 }
 
 impl<'a> Repeats<'a> {
-    fn new(count: usize) -> Self {
+    /// A table for `count` records.
+    pub fn new(count: usize) -> Self {
         // Up to three keys a record; sized once so that it never grows.
-        Repeats { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new() }
+        Repeats { seen: seen::Seen::with_capacity(count.saturating_mul(3)), keys: Vec::new(), spare: Vec::new() }
     }
 
-    /// Checks record `index`'s keys for repeats; its issues, warnings and patches.
+    /// Record `index` checked on its own: its keys hashed, its issues, warnings and patches.
     #[inline(never)]
-    fn finish(&mut self, index: usize, mut fields: Fields<'_, 'a>) -> (Vec<Issue>, Vec<Warning>, Vec<(usize, Patch<'a>)>) {
-        for (field, key, given) in self.keys.drain(..) {
-            if let Some(first) = self.seen.first_or_insert(field, key, index) {
-                let message = format!("Duplicate {field} {}: also in record {first}", shown(&given));
-                fields.push(field, IssueCode::Duplicate, message);
-            }
-        }
+    fn start(&mut self, index: usize, mut fields: Fields<'_, 'a>) -> Pending<'a> {
+        let mut keys = self.spare.pop().unwrap_or_default();
+        keys.extend(self.keys.drain(..).map(|(field, key, given)| (seen::hash(field, &key), (field, key, given))));
         let patches = fields.take_patches();
         let (issues, warnings) = fields.finish();
         let warnings = warnings.into_iter().map(|w| Warning { index, field: w.field, code: w.code, message: w.message }).collect();
-        (issues, warnings, patches)
+        Pending { index, issues, warnings, patches, keys }
+    }
+
+    /// Loads the places in the table of the keys of records started and not yet finished: a
+    /// caller that holds several lets those loads, which usually miss the cache, overlap
+    /// before [`Repeats::finish`] looks the keys up one after another.
+    pub fn prepare(&self, pending: &[Pending<'a>]) {
+        self.seen.touch(pending.iter().flat_map(|p| p.keys.iter().map(|(hash, _)| *hash)));
+    }
+
+    /// Looks record `pending`'s keys up among the values of the records finished before it,
+    /// which they then join, adding an issue for each repeat (in the field order `order`).
+    /// Records must be finished in input order.
+    #[inline(never)]
+    pub fn finish(&mut self, pending: Pending<'a>, order: &[&str]) -> Verdict<'a> {
+        let Pending { index, mut issues, warnings, patches, mut keys } = pending;
+        let before = issues.len();
+        for (hash, (field, key, given)) in keys.drain(..) {
+            if let Some(first) = self.seen.first_or_insert(hash, field, key, index) {
+                let message = format!("Duplicate {field} {}: also in record {first}", shown(&given));
+                issues.push(Issue { field: field.to_owned(), code: IssueCode::Duplicate, message });
+            }
+        }
+        if issues.len() > before {
+            fields::sort_issues(&mut issues, order);
+        }
+        self.spare.push(keys);
+        Verdict { issues, warnings, patches }
     }
 }
 

@@ -22,7 +22,7 @@ use std::borrow::Cow;
 
 use super::fields::Patch;
 use super::input::{Input, LevelEntry, Levels, Opaque, RecordView};
-use super::{Checker, Issue, IssueCode, Kind, Warning, WireUser};
+use super::{Issue, IssueCode, Kind, Pending, Repeats, Verdict, Warning, WireUser};
 use crate::model::AccessLevelInput;
 
 /// Starts an object record.
@@ -200,37 +200,96 @@ type Verdicts<'a, 'f, K> = dyn FnMut(usize, bool, Option<&RecordView<'a>>, super
 /// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
 /// not an object) and the verdict.
 fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<(), TapeError> {
-    let mut checker = Checker::<K>::new(records);
-    read_all(text, pieces, K::FIELDS, &mut |index, pristine, read| {
-        let checked = match read {
-            Some(view) => checker.check(index, view),
-            None => super::Checked::not_an_object(),
-        };
-        each(index, pristine, read, checked);
+    let wires = std::iter::repeat_with(|| None).take(BATCH).collect();
+    check_batched(text, pieces, K::FIELDS, records, &mut KindBatch::<K> { wires, each })
+}
+
+/// What [`check_batched`] asks of the record kind: [`super::start`] and the verdict's delivery.
+trait Batch<'a> {
+    /// Checks record `index` on its own, keeping its wire form until [`Batch::deliver`].
+    fn start(&mut self, repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> Pending<'a>;
+    /// Hands on record `index`'s verdict (`read` is `None` for one that is not an object).
+    fn deliver(&mut self, index: usize, pristine: bool, read: Option<&RecordView<'a>>, verdict: Verdict<'a>);
+}
+
+/// The kind's part of [`check_all`]: the wire forms of the batch, by index modulo [`BATCH`].
+struct KindBatch<'a, 'f, 'e, K: Kind> {
+    wires: Vec<Option<K::Wire<'a>>>,
+    each: &'e mut Verdicts<'a, 'f, K>,
+}
+
+impl<'a, K: Kind> Batch<'a> for KindBatch<'a, '_, '_, K> {
+    fn start(&mut self, repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> Pending<'a> {
+        let (wire, pending) = super::start::<K>(repeats, index, record);
+        self.wires[index % BATCH] = Some(wire);
+        pending
+    }
+
+    fn deliver(&mut self, index: usize, pristine: bool, read: Option<&RecordView<'a>>, verdict: Verdict<'a>) {
+        let wire = read.and_then(|_| self.wires[index % BATCH].take());
+        (self.each)(index, pristine, read, super::Checked::new(wire, verdict));
+    }
+}
+
+/// Checks the records on the tape in batches: each on its own as it is read, then the table
+/// loads of the batch's keys at once (they usually miss the cache, and so overlap), then the
+/// lookups in order. Not generic (one copy in the module for every kind).
+#[inline(never)]
+fn check_batched<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], records: usize, kind: &mut dyn Batch<'a>) -> Result<(), TapeError> {
+    let mut repeats = Repeats::new(records);
+    // The records of the batch: whether each is pristine and an object, and what is left to do.
+    let mut flags: Vec<(bool, bool)> = Vec::with_capacity(BATCH);
+    let mut pending: Vec<Pending<'a>> = Vec::with_capacity(BATCH);
+    read_all(text, pieces, fields, &mut |read, views| {
+        if let Some((index, pristine, view)) = read {
+            flags.push((pristine, view.is_some()));
+            pending.push(match view {
+                Some(view) => kind.start(&mut repeats, index, view),
+                None => Pending::not_an_object(index),
+            });
+        }
+        if pending.len() == BATCH || read.is_none() {
+            repeats.prepare(&pending);
+            for ((pristine, object), record) in flags.drain(..).zip(pending.drain(..)) {
+                let index = record.index();
+                let verdict = repeats.finish(record, fields);
+                kind.deliver(index, pristine, object.then(|| &views[index % BATCH]), verdict);
+            }
+        }
     })
 }
 
-/// Reads every record on the tape in order, each into one reused view, and hands it to `each`
-/// with its index and whether it is pristine (`None` for a record that is not an object). Not
-/// generic, so that the module holds one copy of the reader for every kind.
+/// How many records [`check_all`] checks before it looks up their repeats, and how many
+/// views [`read_all`] reads records into in turn.
+const BATCH: usize = 32;
+
+/// What [`read_all`] hands on for each record: its index, whether it is pristine, and the
+/// record as read (`None` for one that is not an object).
+type Read<'v, 'a> = (usize, bool, Option<&'v RecordView<'a>>);
+
+/// Reads every record on the tape in order and hands it to `each`, then `None` once at the
+/// end. Record `i` is read into view `i % BATCH` of the views each call gets too, so it stays
+/// there as read until record `i + BATCH` is. Not generic, so that the module holds one copy
+/// of the reader for every kind.
 #[inline(never)]
-fn read_all<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], each: &mut dyn FnMut(usize, bool, Option<&RecordView<'a>>)) -> Result<(), TapeError> {
+fn read_all<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], each: &mut dyn FnMut(Option<Read<'_, 'a>>, &[RecordView<'a>])) -> Result<(), TapeError> {
     let levels_slot = fields.iter().position(|f| *f == "accesslevels");
     let mut reader = Reader { text, at: 0, pieces, next: 0 };
     let mut index = 0;
-    let mut view = RecordView::default();
+    let mut views: Vec<RecordView<'a>> = std::iter::repeat_with(RecordView::default).take(BATCH).collect();
     while !reader.done() {
         let (tag, _, count) = reader.piece()?;
         match tag {
             RECORD => {
-                let pristine = reader.record(&mut view, fields.len(), levels_slot, count)?;
-                each(index, pristine, Some(&view));
+                let pristine = reader.record(&mut views[index % BATCH], fields.len(), levels_slot, count)?;
+                each(Some((index, pristine, Some(&views[index % BATCH]))), &views);
             }
-            NOT_OBJECT => each(index, false, None),
+            NOT_OBJECT => each(Some((index, false, None)), &views),
             _ => return Err(TapeError),
         }
         index += 1;
     }
+    each(None, &views);
     Ok(())
 }
 
@@ -410,7 +469,8 @@ impl WriteJson for WireUser<'_> {
 pub fn inputs_json(text: &str, pieces: &[u32], fields: &[&str]) -> Result<String, TapeError> {
     let mut out = String::with_capacity(text.len() * 2);
     out.push('[');
-    read_all(text, pieces, fields, &mut |_, _, read| {
+    read_all(text, pieces, fields, &mut |read, _| {
+        let Some((_, _, read)) = read else { return };
         if out.len() > 1 {
             out.push(',');
         }
@@ -618,6 +678,56 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Repeats at every distance around the batches of [`check_all`] (within one, across one
+    /// and several) are found as one record at a time finds them: the same invalid records,
+    /// with the same issues.
+    #[test]
+    fn batched_repeats_agree_with_one_record_at_a_time() {
+        let count = 5 * BATCH + 7;
+        let users: Vec<serde_json::Value> = (0..count)
+            .map(|i| {
+                // Record i repeats the id_num of record i - d for a distance d that cycles through
+                // 1..=2 * BATCH + 1, and every seventh record the email of record 0 in capitals.
+                let d = 1 + i % (2 * BATCH + 1);
+                let id = if i >= d && i % 3 == 0 { i - d } else { i };
+                let email = if i % 7 == 6 { "A0@X.IO".to_owned() } else { format!("a{i}@x.io") };
+                serde_json::json!({ "id_num": format!("E{id}"), "email": email, "card_num": format!("{}", 1000 + i % 50) })
+            })
+            .collect();
+        // The tape of those records: string fields only.
+        let fields = super::super::USER_FIELDS;
+        let (mut text, mut pieces) = (String::new(), Vec::new());
+        for user in &users {
+            let map = user.as_object().unwrap();
+            pieces.extend([RECORD, map.len() as u32]);
+            for (key, value) in map {
+                let slot = fields.iter().position(|f| f == key).unwrap() as u32;
+                let value = value.as_str().unwrap();
+                pieces.extend([TEXT | slot << 8, value.len() as u32]);
+                text.push_str(value);
+            }
+        }
+        let batched: serde_json::Value = serde_json::from_str(&validate_to_json::<super::super::Users>(&text, &pieces, count).unwrap()).unwrap();
+        let one_by_one = super::super::validate_users(&users);
+        let issues = |list: &[Issue]| list.iter().map(|i| (i.field.clone(), i.code.as_str().to_owned(), i.message.clone())).collect::<Vec<_>>();
+        let expected: Vec<_> = one_by_one.invalid.iter().map(|r| (r.index, issues(&r.issues))).collect();
+        let got: Vec<_> = batched["invalid"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let list = r["issues"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| (i["field"].as_str().unwrap().to_owned(), i["code"].as_str().unwrap().to_owned(), i["message"].as_str().unwrap().to_owned()));
+                (r["index"].as_u64().unwrap() as usize, list.collect::<Vec<_>>())
+            })
+            .collect();
+        assert!(expected.len() > count / 2, "the input has repeats throughout: {}", expected.len());
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn wire_users_written_as_serde_writes_them() {
