@@ -34,9 +34,6 @@ export function writeResultsMd(file, results, table, command) {
       "",
       `Median times (ms): ${Object.entries(v.medianMs).map(([k, x]) => `${k} ${x.toFixed(0)}`).join(", ")}.`,
       `The peers' verdicts agree with validateUsers (same invalid indices, same normalised valid records): ${JSON.stringify(v.agree)}.`,
-      `The crossing that validateUsers does internally (JSON.stringify of the input array, JSON.parse of the report text)`,
-      `plus the UTF-8 copies of both texts into and out of wasm memory is ${pct(v.crossingShare)} of its time:`,
-      `JSON.stringify ${pct(v.stringifyShare)}, JSON.parse ${pct(v.parseShare)}, copies ${pct(v.copyShare)}.`,
       "",
     );
     if (v.profile) {
