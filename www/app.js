@@ -120,8 +120,11 @@ function prefill() {
 }
 
 async function connect() {
+  // A connect started while another waits (for the wasm module, or for the proxy's login)
+  // takes over: the older one stops at its next step instead of racing it.
   session?.abort();
-  session = new AbortController();
+  const mine = new AbortController();
+  session = mine;
   health.reset();
   clearAllErrors();
   const errorBox = $("#connection-error");
@@ -134,6 +137,7 @@ async function connect() {
       return;
     }
     const answer = await fetch(sessionPath, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token }) });
+    if (mine.signal.aborted) return;
     if (!answer.ok) {
       showError(errorBox, { kind: "auth", message: "The portal refused the session token" });
       setStatus($("#connection-status"), "Not connected");
@@ -154,7 +158,7 @@ async function connect() {
   }
   connectedTo = options.baseUrl;
   setStatus($("#connection-status"), `Connecting to ${options.baseUrl} …`);
-  const signal = session.signal;
+  const { signal } = mine;
   const results = await Promise.allSettled([loadAll(), startEvents(signal)]);
   if (signal.aborted) return;
   const failed = results.find((r) => r.status === "rejected");

@@ -178,6 +178,21 @@ test("the sample portal (www/) served by the proxy uses it by default: a session
     const problems = watchPage(page);
     const seen = [];
     page.on("request", (r) => seen.push(JSON.stringify(r.headers())));
+    // The wasm module arrives late, so that the click below lands while the page still loads
+    // it (as on a slow line), and the click's login answers late, after the page's own
+    // connect (once the module is in) has logged in and loaded: the older connect must then
+    // stop, not load everything a second time over the newer one (and abort its requests).
+    await page.route("**/*.wasm", async (route) => {
+      await sleep(1000);
+      await route.continue();
+    });
+    let logins = 0;
+    await page.route("**/session", async (route) => {
+      if (++logins === 1) await sleep(2000);
+      await route.continue();
+    });
+    const userLists = [];
+    page.on("request", (r) => new URL(r.url()).pathname === "/lockt/user" && userLists.push(r.url()));
     await page.goto(`${portal}/`);
     await page.waitForFunction(() => document.querySelector("#base-url").value === "/lockt");
     assert.equal(await page.inputValue("#api-user"), "");
@@ -185,6 +200,9 @@ test("the sample portal (www/) served by the proxy uses it by default: a session
     await page.fill("#api-key", TOKEN);
     await page.click("#connect");
     await page.waitForSelector("#users table tbody tr");
+    await sleep(2500); // past the late login
+    assert.equal(logins, 2, "the click and the page each logged in");
+    assert.equal(userLists.length, 1, "one connect loaded the users");
     assert.ok(!seen.some((h) => h.includes(KEY)), "no request from the page carries the key");
     assert.deepEqual(problems, [], "the portal works under the proxy's CSP");
   } finally {
