@@ -1,8 +1,9 @@
 //! The values seen so far in one input, for the check for repeats: an open-addressing table
 //! of one `u64` word per slot (8 MB for 300,000 keys where a general hash map of borrowed
-//! keys takes 40), so that a lookup usually costs one cache miss. Each word holds the high
-//! half of the key's hash and the position of its entry; the entries, in insertion order,
-//! keep the keys for an exact comparison when the halves match.
+//! keys takes 40), so that a lookup usually costs one cache miss, and [`Seen::touch`] lets a
+//! caller take the misses of many lookups at once. Each word holds the high half of the key's
+//! hash and the position of its entry; the entries, in insertion order, keep the keys for an
+//! exact comparison when the halves match.
 
 use std::borrow::Cow;
 
