@@ -74,12 +74,22 @@ function assertJson(value) {
 const encoder = new TextEncoder();
 
 /**
+ * A plain object (its prototype is `Object.prototype`, as for `{}`) made by a constructor, so
+ * that V8 sizes it for the fields a rebuilt record gets instead of growing a property store
+ * for each record field by field.
+ */
+function WireRecord() {}
+WireRecord.prototype = Object.prototype;
+
+/**
  * A growable list of pieces (two u32 words each) and their text as UTF-8, both written
  * straight into buffers in the core's memory (no joined string, no copy, no garbage).
  */
 class Tape {
-  constructor(core, words, bytes) {
+  constructor(core, records, words, bytes) {
     this.core = core;
+    /** By record, a bit for each known field it has (bit `slot`), for the report's rebuild. */
+    this.present = new Uint32Array(records);
     this.length = 0;
     this.used = 0;
     this.wordsAt = core.tapeReservePieces(0, Math.max(64, words));
@@ -196,6 +206,7 @@ class Tape {
     }
     const at = this.push(RECORD, 0, 0);
     let pieces = 0;
+    let present = 0;
     // A record seen through toJSON or a boxed value is not the caller's object as sent.
     if (record !== given) {
       this.push(SKIPPED, 0, 0);
@@ -219,6 +230,7 @@ class Tape {
         this.push(SKIPPED, 0, 0);
         pieces += 1;
       }
+      present |= 1 << slot;
       if (slot === levelsSlot && Array.isArray(value)) {
         this.push(LEVELS, slot, value.length);
         for (let i = 0; i < value.length; i++) this.level(jsonValue(value[i], String(i)));
@@ -227,6 +239,7 @@ class Tape {
       }
     }
     this.words[at + 1] = pieces;
+    this.present[index] = present;
   }
 }
 
@@ -262,35 +275,42 @@ export function makeValidators(core, LocktError) {
     walking = true;
     try {
       const kind = kindOf(kindName);
-      const tape = new Tape(core, records.length * 2 * (kind.fields.length + 2), records.length * 128);
+      const tape = new Tape(core, records.length, records.length * 2 * (kind.fields.length + 2), records.length * 128);
       try {
         for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
       } catch (error) {
         // What JSON.stringify would throw on: a BigInt, a cycle, a throwing getter or toJSON.
         throw new LocktError(`${what} cannot be read as JSON: ${error?.message ?? error}`, { kind: "config", cause: error });
       }
-      return { length: tape.used, words: tape.length, records: records.length };
+      return { length: tape.used, words: tape.length, records: records.length, present: tape.present };
     } finally {
       walking = false;
     }
   }
 
   function runTape(kindName, records, what) {
-    const { length, words } = writeTape(kindName, records, what);
+    const { length, words, present } = writeTape(kindName, records, what);
     const summary = JSON.parse(core.validateTape(kindName, length, words, records.length));
-    return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText() };
+    return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText(), present };
   }
 
   /**
    * A valid record in the wire form: the caller's values with the core's patches, which
-   * start at `words[at]` (their count) and come in field order.
+   * start at `words[at]` (their count) and come in field order. `present` has a bit for each
+   * known field the walk found in the record (see `Tape.present`).
    */
-  function rebuild(given, index, fields, words, at, text) {
+  function rebuild(given, index, fields, words, at, text, present) {
     const record = jsonValue(given, String(index));
     let next = at + 1;
     const end = next + 4 * words[at];
-    const out = {};
-    for (let slot = 0; slot < fields.length; slot++) {
+    const out = new WireRecord();
+    let slots = present;
+    for (let p = next; p < end; p += 4) slots |= 1 << words[p];
+    // The fields given or patched, in field order (lowest bit first).
+    while (slots !== 0) {
+      const low = slots & -slots;
+      slots ^= low;
+      const slot = 31 - Math.clz32(low);
       let value;
       if (next < end && words[next] === slot) {
         const kind = words[next + 1];
@@ -324,7 +344,7 @@ export function makeValidators(core, LocktError) {
           valid.push(records[i]);
           validIndices.push(i);
         } else if (status === PATCHED) {
-          valid.push(rebuild(records[i], i, fields, words, at, text));
+          valid.push(rebuild(records[i], i, fields, words, at, text, answer.present[i]));
           validIndices.push(i);
           at += 1 + 4 * words[at];
         } else {
