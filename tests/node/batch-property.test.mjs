@@ -232,5 +232,8 @@ async function runSeed(seed) {
     await sb.admin.clearFaults();
   }
   console.log(`# seed ${seed}: ${ITERATIONS} runs in ${((performance.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(tally)}`);
-  assert.ok(tally.committed > 0, `some records were committed (seed ${seed})`);
+  // The fixed seeds are chosen to commit records (a seed that never does would check little); a
+  // random seed may fairly commit none (each run held back by validateFailsBatch or stopped by
+  // its first fault), as seed 1770047622 does in its five runs.
+  if (FIXED_SEEDS.includes(seed)) assert.ok(tally.committed > 0, `some records were committed (seed ${seed})`);
 }
