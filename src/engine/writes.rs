@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::retry;
 use super::transport::Transport;
-use crate::api::{parse_list, parse_write, ApiRequest, Method, WireRecord, WireText, WriteOutcome, MAX_BATCH};
+use crate::api::{parse_list, parse_write, ApiRequest, Method, WireJson, WireRecord, WireText, WriteOutcome, MAX_BATCH};
 use crate::batch::{errors_by_position, read_back, BatchReport, BatchRun, ReadBack, ReadBackSpec, RecordReason, RecordStatus};
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::BatchSummary;
@@ -126,7 +126,7 @@ impl<W> From<Validation<W>> for CheckedRecords<W> {
 impl CheckedRecords<WireText> {
     /// Adds the verdict on record `index`: a valid record's wire form written once as JSON
     /// text (`names_level`: it names an access level to resolve), or an invalid one's issues.
-    pub fn push<W: Serialize>(&mut self, index: usize, verdict: Result<W, Vec<Issue>>, names_level: impl Fn(&W) -> bool) {
+    pub fn push<W: WireJson>(&mut self, index: usize, verdict: Result<W, Vec<Issue>>, names_level: impl Fn(&W) -> bool) {
         match verdict {
             Ok(wire) => {
                 if names_level(&wire) {

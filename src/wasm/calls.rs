@@ -14,7 +14,7 @@ use super::js_result;
 use super::options::{read_options, signal_of};
 use super::transport::{Fetch, FetchCall};
 use super::{taped, to_js};
-use crate::api::WireText;
+use crate::api::{WireJson, WireText};
 use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
 use crate::error::Error;
 use crate::options::WriteOptions;
@@ -108,7 +108,10 @@ pub(crate) type WriteTarget = (crate::api::Method, &'static str, &'static str, O
 /// A batched write (`call`, e.g. `doors.create`) whose only processing option is
 /// `validateFailsBatch` (doors, fobs, credentials): its records, on the field tape, judged by
 /// `K`'s rules, then sent through the batch engine.
-pub(crate) fn batch_write<K: Kind>(fetch: &Rc<Fetch>, target: WriteTarget, records: JsValue, options: Option<JsValue>, call: &'static str) -> Promise {
+pub(crate) fn batch_write<K: Kind>(fetch: &Rc<Fetch>, target: WriteTarget, records: JsValue, options: Option<JsValue>, call: &'static str) -> Promise
+where
+    for<'w> K::Wire<'w>: WireJson,
+{
     send_checked(fetch.clone(), target, taped::<K>(&records, |_| false), options, call)
 }
 

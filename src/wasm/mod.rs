@@ -200,7 +200,10 @@ fn without_values(e: &serde_json::Error) -> String {
 pub(crate) fn taped<K: crate::validate::Kind>(
     tape: &JsValue,
     names_level: fn(&K::Wire<'_>) -> bool,
-) -> Result<(crate::engine::writes::CheckedRecords<crate::api::WireText>, usize), Error> {
+) -> Result<(crate::engine::writes::CheckedRecords<crate::api::WireText>, usize), Error>
+where
+    for<'w> K::Wire<'w>: crate::api::WireJson,
+{
     let [length, words, records] = ["length", "words", "records"].map(|name| tape_number(tape, name));
     let (Some(length), Some(words), Some(records)) = (length, words, records) else {
         return Err(Error::new(ErrorKind::Internal, "a write's records did not come on the field tape (a defect; please report it)"));
