@@ -1,21 +1,20 @@
-//! The engine's transport in the runtime: one send with `fetch` (the request built by
-//! gloo-net) with headers, timeout and the caller's abort signal; timers; one write in flight
-//! at a time (a queue, and Web Locks across tabs); and the caller's hooks. Whether and when to
-//! send again is the engine's decision (`engine::retry`).
+//! The engine's transport in the runtime: one send with `fetch` with headers, timeout and the
+//! caller's abort signal; timers; one write in flight at a time (a queue, and Web Locks across
+//! tabs); and the caller's hooks. Whether and when to send again is the engine's decision
+//! (`engine::retry`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use gloo_net::http::{Method as HttpMethod, RequestBuilder};
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
+use web_sys::{AbortController, AbortSignal, Headers, RequestInit, RequestRedirect, ResponseType};
 
-use crate::api::{transport_error, ApiRequest, Method, RawResponse};
+use crate::api::{transport_error, ApiRequest, RawResponse};
 use crate::engine::{Reply, RetryPolicy, Transport};
 use crate::error::{Error, ErrorKind};
 
@@ -26,7 +25,7 @@ extern "C" {
     #[wasm_bindgen(js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue);
     #[wasm_bindgen(js_name = fetch)]
-    fn fetch_request(request: &web_sys::Request) -> Promise;
+    fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
 }
 
 /// How the client reaches the API; the apikey lives here and nowhere else.
@@ -198,27 +197,28 @@ impl Fetch {
     /// One fetch, body read included; `Err` carries what the runtime threw, `Ok` may still
     /// hold an error of its own (a refused redirect).
     async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<Reply, Error>, JsValue> {
-        let method = match req.method {
-            Method::Get => HttpMethod::GET,
-            Method::Post => HttpMethod::POST,
-            Method::Put => HttpMethod::PUT,
-        };
-        // Redirects are never followed: the apikey must not travel to another host.
-        let mut builder = RequestBuilder::new(&self.url(req)).method(method).redirect(RequestRedirect::Manual).abort_signal(Some(signal));
+        let headers = Headers::new()?;
+        // The values were checked when the client was made; a refusal names no value.
+        let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| JsValue::from(format!("the header {k} could not be set")));
         for (k, v) in &self.headers {
-            builder = builder.header(k, v);
+            set(k, v)?;
         }
-        builder = builder.header("Content-Type", "application/json");
+        set("Content-Type", "application/json")?;
         if let (Some(user), Some(key)) = (&self.api_user, &self.api_key) {
-            builder = builder.header("apiuser", user).header("apikey", key);
+            set("apiuser", user)?;
+            set("apikey", key)?;
         }
-        let request = match &req.body {
-            Some(body) => builder.body(body.as_str()),
-            None => builder.build(),
+        let init = RequestInit::new();
+        init.set_method(req.method.as_str());
+        init.set_headers(&headers);
+        // Redirects are never followed: the apikey must not travel to another host.
+        init.set_redirect(RequestRedirect::Manual);
+        init.set_signal(Some(signal));
+        if let Some(body) = &req.body {
+            // As bytes: the runtime sends them as they are, with no UTF-16 string in between.
+            init.set_body(&Uint8Array::from(body.as_bytes()));
         }
-        .map_err(|e| JsValue::from(e.to_string()))?;
-        // Fetched here rather than by gloo-net, which keeps only the text of what fetch threw.
-        let response: web_sys::Response = JsFuture::from(fetch_request(&request.into())).await?.unchecked_into();
+        let response: web_sys::Response = JsFuture::from(fetch_with_init(&self.url(req), &init)).await?.unchecked_into();
         if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&response.status()) {
             return Ok(Err(Error::new(ErrorKind::Network, "The API answered with a redirect; redirects are not followed so that credentials never reach another host")));
         }
