@@ -4,7 +4,7 @@
 //! (`engine::retry`).
 
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect, Uint8Array};
@@ -26,7 +26,13 @@ extern "C" {
     fn clear_timeout(handle: &JsValue);
     #[wasm_bindgen(js_name = fetch)]
     fn fetch_with_init(url: &str, init: &RequestInit) -> Promise;
+    /// `f.bind(target, arg)`.
+    #[wasm_bindgen(js_namespace = ["Function", "prototype", "bind"], js_name = call)]
+    fn bind_to(f: &Function, target: &JsValue, arg: &JsValue) -> Function;
 }
+
+/// What a call's controller is aborted with when its timeout fires.
+const TIMEOUT_REASON: &str = "lockt-secureaccess: the call timed out";
 
 /// How the client reaches the API; the apikey lives here and nowhere else.
 pub(crate) struct Fetch {
@@ -160,29 +166,22 @@ impl Fetch {
             return Err(transport_error(ErrorKind::Aborted, ""));
         }
         let controller = AbortController::new().map_err(|_| Error::new(ErrorKind::Internal, "AbortController is missing"))?;
-        let timed_out = Rc::new(Cell::new(false));
-        let on_timeout = {
-            let (timed_out, controller) = (timed_out.clone(), controller.clone());
-            Closure::once_into_js(move || {
-                timed_out.set(true);
-                controller.abort();
-            })
-        };
-        let timer = set_timeout(on_timeout.unchecked_ref(), self.timeout_ms);
-        let on_abort = {
-            let controller = controller.clone();
-            Closure::<dyn Fn()>::new(move || controller.abort())
-        };
-        if let Some(s) = signal {
-            let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        }
+        // The timer and the caller's signal call the controller's own `abort`, bound: plain JS
+        // functions, so that a call makes (and leaves behind) no Rust closure.
+        let abort: Function = Reflect::get(&controller, &"abort".into()).map_err(|_| Error::new(ErrorKind::Internal, "AbortController is missing"))?.unchecked_into();
+        let timer = set_timeout(&bind_to(&abort, &controller, &TIMEOUT_REASON.into()), self.timeout_ms);
+        let on_abort = signal.map(|s| {
+            let on_abort = bind_to(&abort, &controller, &JsValue::UNDEFINED);
+            let _ = s.add_event_listener_with_callback("abort", &on_abort);
+            (s, on_abort)
+        });
         let result = self.fetch(req, &controller.signal()).await;
         clear_timeout(&timer);
-        if let Some(s) = signal {
-            let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+        if let Some((s, on_abort)) = on_abort {
+            let _ = s.remove_event_listener_with_callback("abort", &on_abort);
         }
         result.map_err(|thrown| {
-            if timed_out.get() {
+            if controller.signal().reason().as_string().as_deref() == Some(TIMEOUT_REASON) {
                 transport_error(ErrorKind::Timeout, &format!(" ({} ms)", self.timeout_ms as u64))
             } else if signal.is_some_and(AbortSignal::aborted) {
                 transport_error(ErrorKind::Aborted, "")
@@ -352,13 +351,21 @@ async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
 /// One write in flight per client, in call order; across the tabs of an origin as well where
 /// `navigator.locks` exists, because the API rejects overlapping writes.
 struct WriteQueue {
-    tail: RefCell<Option<Promise>>,
+    turns: Rc<Turns>,
     lock_name: String,
+}
+
+/// Who has the turn: whether a write holds it, and the writes waiting for it, first first.
+#[derive(Default)]
+struct Turns {
+    busy: Cell<bool>,
+    /// Each wakes its waiting write (resolves the promise it awaits).
+    waiting: RefCell<VecDeque<Function>>,
 }
 
 /// Holding one lets a write go; dropping it lets the next one go.
 pub(crate) struct WriteTurn {
-    release: Function,
+    turns: Rc<Turns>,
     release_lock: Option<Function>,
 }
 
@@ -367,23 +374,30 @@ impl Drop for WriteTurn {
         if let Some(f) = &self.release_lock {
             let _ = f.call0(&JsValue::NULL);
         }
-        let _ = self.release.call0(&JsValue::NULL);
+        // The next write is handed the turn still busy, so that none arriving before it wakes
+        // can slip in ahead of it.
+        let next = self.turns.waiting.borrow_mut().pop_front();
+        match next {
+            Some(wake) => drop(wake.call0(&JsValue::NULL)),
+            None => self.turns.busy.set(false),
+        }
     }
 }
 
 impl WriteQueue {
     fn new(lock_name: String) -> Self {
-        WriteQueue { tail: RefCell::new(None), lock_name }
+        WriteQueue { turns: Rc::default(), lock_name }
     }
 
     async fn acquire(&self) -> WriteTurn {
-        let (done, release) = deferred();
-        let previous = self.tail.replace(Some(done));
-        if let Some(p) = previous {
-            let _ = JsFuture::from(p).await;
+        // Only a write that finds another in flight waits (and makes a promise to wait on).
+        if self.turns.busy.replace(true) {
+            let (turn, wake) = deferred();
+            self.turns.waiting.borrow_mut().push_back(wake);
+            let _ = JsFuture::from(turn).await;
         }
         let release_lock = self.web_lock().await;
-        WriteTurn { release, release_lock }
+        WriteTurn { turns: self.turns.clone(), release_lock }
     }
 
     /// Takes the origin-wide Web Lock when the runtime has one; returns its release function.
