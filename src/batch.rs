@@ -8,6 +8,7 @@ use tsify::Tsify;
 use crate::api::{match_errors, ServerRecordError, WireRecord, WriteOutcome, NOT_COMMITTED_BATCH_FAILED};
 use crate::error::{Error, ErrorKind};
 use crate::model::{scalar_text, BatchSummary};
+use crate::validate::input::push_uint;
 use crate::validate::{normalize_time, Warning};
 
 /// The fate of one input record after a batch run.
@@ -108,6 +109,39 @@ pub struct BatchReport {
     /// What client-side validation dropped from records (unknown fields), valid or not.
     pub warnings: Vec<Warning>,
 }
+
+impl BatchReport {
+    /// The report as JSON text: serde's text (tested), with the records that are plain commits,
+    /// most of a large write's report, written by hand rather than through serde_json.
+    pub fn into_json(mut self) -> String {
+        // Everything but the records by serde, then the records where its `[]` stands (no
+        // string in the report can hold that text unescaped, and the counts come first).
+        let records = std::mem::take(&mut self.records);
+        let rest = serde_json::to_string(&self).unwrap_or_default();
+        let (head, tail) = rest.split_once("\"records\":[]").unwrap_or((&rest, ""));
+        let mut out = String::with_capacity(rest.len() + PLAIN_COMMIT_LEN * records.len());
+        out.push_str(head);
+        out.push_str("\"records\":[");
+        for (i, record) in records.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            if record.status == RecordStatus::Committed && record.reason.is_none() && record.messages.is_empty() && record.input_data.is_none() {
+                out.push_str("{\"index\":");
+                push_uint(&mut out, record.index as u64);
+                out.push_str(",\"status\":\"committed\",\"messages\":[]}");
+            } else {
+                out.push_str(&serde_json::to_string(record).unwrap_or_default());
+            }
+        }
+        out.push(']');
+        out.push_str(tail);
+        out
+    }
+}
+
+/// About the length of a plain commit's JSON (`{"index":1234,"status":"committed","messages":[]}`).
+const PLAIN_COMMIT_LEN: usize = 52;
 
 /// The running bookkeeping of a batch run.
 #[derive(Debug)]
@@ -331,6 +365,25 @@ mod tests {
 
     fn call(from: usize, n: usize) -> Vec<(usize, Value)> {
         (from..from + n).map(|i| (i, json!({"name": format!("Door {i}")}))).collect()
+    }
+
+    #[test]
+    fn report_json_is_serdes_text() {
+        let run = || {
+            let mut run = BatchRun::new(6);
+            run.warn(vec![Warning { index: 4, field: "x \"records\":[]".into(), code: crate::validate::IssueCode::UnknownField, message: "dropped\n".into() }]);
+            let answer = WriteOutcome { summary: BatchSummary { submitted: 3, inserted: 2, updated: 0, errors: 1 }, applied: true, messages: vec![], errors: vec![] };
+            run.record_answer(&call(0, 2), answer);
+            run.settle(2, RecordStatus::Rejected, Some(RecordReason::ServerRejected), vec!["Bad \"name\"".into()], Some(json!({"name": "Door 2", "records": []})));
+            run.settle(3, RecordStatus::Committed, Some(RecordReason::ReadBack), vec!["Committed: confirmed".into()], None);
+            run
+        };
+        let mut stopped = run();
+        stopped.stop(&Error::from_status(401, vec![], vec![]), "Not sent: the API refused the credentials");
+        for report in [run().finish(), stopped.finish(), BatchRun::new(0).finish()] {
+            let serde = serde_json::to_string(&report).unwrap();
+            assert_eq!(report.into_json(), serde);
+        }
     }
 
     #[test]

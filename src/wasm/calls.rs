@@ -4,25 +4,34 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise};
+use js_sys::{Function, Promise, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::js_result;
 use super::options::{read_options, signal_of};
 use super::transport::{Fetch, FetchCall};
-use super::{taped, to_js};
+use super::{js_result, taped, to_js, to_js_error};
 use crate::api::{WireJson, WireText};
+use crate::batch::BatchReport;
 use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::options::WriteOptions;
 use crate::validate::Kind;
 
 /// Wraps a core future as a JS promise that rejects with a `LocktError`.
 pub(crate) fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, Error>> + 'static) -> Promise {
     future_to_promise(async move { js_result(fut.await) })
+}
+
+/// Wraps a batch write's future as a JS promise of its report, handed over as the JSON text
+/// [`BatchReport::into_json`] writes.
+pub(crate) fn spawn_report(fut: impl Future<Output = Result<BatchReport, Error>> + 'static) -> Promise {
+    future_to_promise(async move {
+        let json = fut.await.map_err(|e| to_js_error(&e))?.into_json();
+        JSON::parse(&json).map_err(|_| to_js_error(&Error::new(ErrorKind::Internal, "could not hand a result to JS")))
+    })
 }
 
 /// The client's transport for one call (`method`, e.g. `users.get`) under the `signal` of its
@@ -123,7 +132,7 @@ fn send_checked(
     options: Option<JsValue>,
     call: &'static str,
 ) -> Promise {
-    spawn(async move {
+    spawn_report(async move {
         let (options, controls) = read_options::<WriteOptions>(&options, call)?;
         let spec = WriteSpec::simple(method, path, node, options.validate_fails_batch.unwrap_or(true), read_back);
         let (checked, total) = checked?;

@@ -7,7 +7,7 @@ use js_sys::{Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{handle, id_arg, io_of, spawn};
+use super::calls::{handle, id_arg, io_of, spawn, spawn_report};
 use super::options::read_options;
 use super::{from_js, is_tape, taped};
 use crate::api::{self, parse_one, WireText};
@@ -74,7 +74,7 @@ impl UsersApi {
     ) -> Promise {
         let fetch = self.fetch.clone();
         let checked = taped::<validate::Users>(&users, cases::names_level);
-        spawn(async move {
+        spawn_report(async move {
             let (checked, total) = checked?;
             let (options, controls) = read_options::<SaveUsersOptions>(&options, "users.save")?;
             let flags = user_flags(&options);
@@ -166,7 +166,7 @@ impl UsersApi {
         #[wasm_bindgen(unchecked_optional_param_type = "SaveUsersOptions")] options: Option<JsValue>,
     ) -> Promise {
         let fetch = self.fetch.clone();
-        spawn(async move {
+        spawn_report(async move {
             let plan: SyncPlan = from_js(&plan, "plan")?;
             let (options, controls) = read_options::<SaveUsersOptions>(&options, "users.apply")?;
             let flags = user_flags(&options);
