@@ -427,10 +427,11 @@ impl WriteJson for WireUser<'_> {
         // Taken apart so that a new field does not compile until it is written here too.
         let WireUser { id, id_num, first_name, last_name, card_num, credential_key, email, phone, pin, access_effective, access_expires, enabled, accesslevels } = self;
         let mut open = true;
+        // The field names are plain identifiers: nothing to escape.
         let mut key = |out: &mut String, name: &str| {
-            out.push(if std::mem::take(&mut open) { '{' } else { ',' });
-            push_json_string(out, name);
-            out.push(':');
+            out.push_str(if std::mem::take(&mut open) { "{\"" } else { ",\"" });
+            out.push_str(name);
+            out.push_str("\":");
         };
         if let Some(id) = id {
             key(out, "id");
@@ -656,11 +657,21 @@ use super::input::push_uint;
 /// whichever writes it).
 pub(crate) fn push_json_string(out: &mut String, s: &str) {
     out.push('"');
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let bytes = s.as_bytes();
+    // `bytes[plain..at]` is text still to copy as it is.
+    let (mut plain, mut at) = (0, 0);
+    while at < bytes.len() {
+        // Eight bytes at a time while none of them needs escaping: most text.
+        if let Some(word) = bytes.get(at..at + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) {
+            if !needs_escape(u64::from_le_bytes(word)) {
+                at += 8;
+                continue;
+            }
+        }
+        let b = bytes[at];
         if b == b'"' || b == b'\\' || b < 0x20 {
-            out.push_str(s.get(plain..i).unwrap_or_default());
-            plain = i + 1;
+            out.push_str(s.get(plain..at).unwrap_or_default());
+            plain = at + 1;
             match b {
                 b'"' => out.push_str("\\\""),
                 b'\\' => out.push_str("\\\\"),
@@ -677,9 +688,19 @@ pub(crate) fn push_json_string(out: &mut String, s: &str) {
                 }
             }
         }
+        at += 1;
     }
     out.push_str(s.get(plain..).unwrap_or_default());
     out.push('"');
+}
+
+/// Whether any of the eight bytes of `word` is `"`, `\` or a control character (below 0x20).
+fn needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte below `n` (n <= 0x80) sets its high bit in `(w - n * ONES) & !w`.
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH;
+    (below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1) | below(word, 0x20)) != 0
 }
 
 #[cfg(test)]
@@ -765,6 +786,25 @@ mod tests {
             user.write_json(&mut ours);
             // Byte for byte: the writes send this text as the record's part of a request body.
             assert_eq!(ours, serde_json::to_string(&user).unwrap(), "{user:?}");
+        }
+    }
+
+    #[test]
+    fn strings_escaped_as_serde_escapes_them() {
+        // Each character that needs escaping (and some that do not) at every position of
+        // strings long and short, between ASCII and multibyte text.
+        let specials = ['"', '\\', '\n', '\t', '\r', '\u{8}', '\u{c}', '\u{0}', '\u{1f}', ' ', '\u{7f}', 'é', '🎉', '!', '#', '\u{80}'];
+        for len in 0..20 {
+            for at in 0..=len {
+                for c in specials {
+                    for filler in ["a", "ü"] {
+                        let text: String = (0..len).map(|i| if i == at { c.to_string() } else { filler.to_string() }).collect();
+                        let mut ours = String::new();
+                        push_json_string(&mut ours, &text);
+                        assert_eq!(ours, serde_json::to_string(&text).unwrap(), "{text:?}");
+                    }
+                }
+            }
         }
     }
 
