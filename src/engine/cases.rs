@@ -32,10 +32,16 @@ pub async fn read_list<T: Transport, R: DeserializeOwned>(io: &T, req: &ApiReque
 /// `GET /events?id=N`, made exact: strictly after N, ascending, de-duplicated.
 pub async fn events_after<T: Transport>(io: &T, after: u64) -> Result<Vec<Event>, Error> {
     let mut events: Vec<Event> = read_list(io, &api::events_after(after)).await?;
-    events.retain(|e| e.id > after);
+    keep_ascending_after(&mut events, after);
+    Ok(events)
+}
+
+/// Keeps the events with an id above `floor`, in ascending id order, each id once (the first
+/// of equal ids as the API listed them).
+pub fn keep_ascending_after(events: &mut Vec<Event>, floor: u64) {
+    events.retain(|e| e.id > floor);
     events.sort_by_key(|e| e.id);
     events.dedup_by_key(|e| e.id);
-    Ok(events)
 }
 
 /// The processing options of a user write, with the API's defaults.

@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 use serde::Serialize;
 use tsify::Tsify;
 
-use super::cases::read_list;
+use super::cases::{keep_ascending_after, read_list};
 use super::transport::Transport;
 use crate::api::{self, ApiRequest};
 use crate::error::{Error, ErrorKind};
@@ -46,9 +46,7 @@ impl TailState {
     pub fn absorb(&mut self, mut events: Vec<Event>) -> Option<EventGap> {
         let full = events.len() >= EVENT_WINDOW;
         let floor = self.buffer.back().map_or(self.cursor, |e| e.id);
-        events.retain(|e| e.id > floor);
-        events.sort_by_key(|e| e.id);
-        events.dedup_by_key(|e| e.id);
+        keep_ascending_after(&mut events, floor);
         let gap = match events.first() {
             Some(first) if full && first.id > floor + 1 => Some(EventGap { from: floor + 1, to: first.id - 1 }),
             _ => None,

@@ -13,8 +13,9 @@ use web_sys::AbortSignal;
 use super::options::{read_options, signal_of};
 use super::transport::{Fetch, FetchCall};
 use super::{js_result, taped, to_js, to_js_error};
-use crate::api::{WireJson, WireText};
+use crate::api::{parse_list, ApiRequest, RawResponse, WireJson, WireText};
 use crate::batch::BatchReport;
+use crate::engine::cases;
 use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
 use crate::error::{Error, ErrorKind};
 use crate::options::WriteOptions;
@@ -107,8 +108,25 @@ pub(crate) use handle;
 
 /// A list read for a handle's `list()`-like verbs (`method`, e.g. `doors.list`).
 pub(crate) fn list<R: serde::de::DeserializeOwned + Serialize + 'static>(fetch: &Rc<Fetch>, path: &'static str, options: Option<JsValue>, method: &'static str) -> Promise {
+    read(fetch, Ok(ApiRequest::get(path)), options, method, Box::new(|resp| to_js(&parse_list::<R>(resp)?)))
+}
+
+/// Turns a read's answer into the value its promise resolves to.
+pub(crate) type ReadAnswer = Box<dyn FnOnce(&RawResponse) -> Result<JsValue, Error>>;
+
+/// A one-request read (`method`, e.g. `users.get`): `req` (or why there is none) is sent under
+/// the signal of `options`, and `answer` reads the response. Every such read shares this one
+/// future; only `answer` differs by endpoint, and it runs outside the retry loop.
+pub(crate) fn read(fetch: &Rc<Fetch>, req: Result<ApiRequest, Error>, options: Option<JsValue>, method: &'static str, answer: ReadAnswer) -> Promise {
     let fetch = fetch.clone();
-    spawn(async move { crate::engine::cases::read_list::<_, R>(&io_of(&fetch, &options, method)?, &crate::api::ApiRequest::get(path)).await })
+    future_to_promise(async move {
+        let response = async {
+            let req = req?;
+            cases::read(&io_of(&fetch, &options, method)?, &req).await
+        }
+        .await;
+        response.and_then(|r| answer(&r)).map_err(|e| to_js_error(&e))
+    })
 }
 
 /// Where a simple batched write goes: method, endpoint, body node, and how to read it back.

@@ -6,18 +6,17 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::access_levels::AccessLevelsApi;
-use super::calls::{io_of, spawn};
+use super::calls::read;
 use super::credentials::CredentialsApi;
 use super::doors::DoorsApi;
 use super::events::EventsApi;
 use super::fobs::FobsApi;
 use super::options::read_options;
 use super::schedules::SchedulesApi;
-use super::to_js_error;
 use super::transport::{Fetch, Hooks};
 use super::users::UsersApi;
+use super::{to_js, to_js_error};
 use crate::api::{decide_base_url, parse_single, precheck_base_url, ApiRequest, UrlParts, DEFAULT_BASE_URL};
-use crate::engine::cases;
 use crate::error::Error;
 use crate::model::NextCardNumber;
 use crate::options::LocktClientOptions;
@@ -123,11 +122,16 @@ impl LocktClient {
     /// The next free card number, as digit text (`GET /nextcardnum`, pending release).
     #[wasm_bindgen(js_name = nextCardNumber, unchecked_return_type = "Promise<string>")]
     pub fn next_card_number(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> js_sys::Promise {
-        let fetch = self.fetch.clone();
-        spawn(async move {
-            let n: NextCardNumber = parse_single(&cases::read(&io_of(&fetch, &options, "nextCardNumber")?, &ApiRequest::get("nextcardnum")).await?)?;
-            n.card_num.ok_or_else(|| Error::decode(200, "no card_num in the answer"))
-        })
+        read(
+            &self.fetch,
+            Ok(ApiRequest::get("nextcardnum")),
+            options,
+            "nextCardNumber",
+            Box::new(|resp| {
+                let n: NextCardNumber = parse_single(resp)?;
+                to_js(&n.card_num.ok_or_else(|| Error::decode(200, "no card_num in the answer"))?)
+            }),
+        )
     }
 
     /// The client's settings without secrets: `{ baseUrl, apiUser, apiKey: "[redacted]", ... }`.

@@ -3,9 +3,9 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{batch_write, handle, io_of, spawn};
+use super::calls::{batch_write, handle, read};
+use super::to_js;
 use crate::api::{parse_single, ApiRequest, Method};
-use crate::engine::cases;
 use crate::model::{Credential, CredentialSummary};
 use crate::validate;
 
@@ -24,8 +24,7 @@ impl CredentialsApi {
     /// Claimed and unclaimed counts (`GET /credentialsummary`).
     #[wasm_bindgen(unchecked_return_type = "Promise<CredentialSummary>")]
     pub fn summary(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        let fetch = self.fetch.clone();
-        spawn(async move { parse_single::<CredentialSummary>(&cases::read(&io_of(&fetch, &options, "credentials.summary")?, &ApiRequest::get("credentialsummary")).await?) })
+        read(&self.fetch, Ok(ApiRequest::get("credentialsummary")), options, "credentials.summary", Box::new(|resp| to_js(&parse_single::<CredentialSummary>(resp)?)))
     }
 
     /// Reissues credentials by id (`POST /credential`, pending release).

@@ -8,10 +8,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::calls::{handle, io_of, spawn};
+use super::calls::{handle, read};
 use super::options::read_options;
 use super::transport::Fetch;
 use super::{to_js, to_js_error};
+use crate::api::{self, parse_list, RawResponse};
 use crate::engine::cases;
 use crate::engine::tail::{self, EventTail};
 use crate::error::{Error, ErrorKind};
@@ -49,12 +50,16 @@ impl EventsApi {
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let fetch = self.fetch.clone();
-        spawn(async move {
-            let EventCursor(after) = EventCursor::parse(id.as_f64(), id.as_string().as_deref())
-                .ok_or_else(|| Error::config("events.after: id must be an event id: a whole number >= 0 or its digit text"))?;
-            cases::events_after(&io_of(&fetch, &options, "events.after")?, after).await
-        })
+        let after = EventCursor::parse(id.as_f64(), id.as_string().as_deref())
+            .map(|EventCursor(after)| after)
+            .ok_or_else(|| Error::config("events.after: id must be an event id: a whole number >= 0 or its digit text"));
+        let floor = after.as_ref().map_or(0, |after| *after);
+        let answer = move |resp: &RawResponse| {
+            let mut events = parse_list::<Event>(resp)?;
+            cases::keep_ascending_after(&mut events, floor);
+            to_js(&events)
+        };
+        read(&self.fetch, after.map(api::events_after), options, "events.after", Box::new(answer))
     }
 
     /// Follows the event log: an async iterable that polls `/events?id=` and yields each new

@@ -7,10 +7,10 @@ use js_sys::{Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{handle, id_arg, io_of, spawn, spawn_report};
+use super::calls::{handle, id_arg, read, spawn, spawn_report};
 use super::options::read_options;
-use super::{from_js, is_tape, taped};
-use crate::api::{self, parse_one, WireText};
+use super::{from_js, is_tape, taped, to_js};
+use crate::api::{self, parse_one, RawResponse, WireText};
 use crate::engine::cases::{self, PlanRequest, UserFlags, UserRef};
 use crate::engine::roster::SyncPlan;
 use crate::engine::writes::{CheckedRecords, Progress};
@@ -44,24 +44,14 @@ impl UsersApi {
         #[wasm_bindgen(unchecked_param_type = "number")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>,
     ) -> Promise {
-        let fetch = self.fetch.clone();
-        spawn(async move {
-            let req = api::user_by_id(id_arg(&id, "id")?);
-            parse_one::<User>(&cases::read(&io_of(&fetch, &options, "users.get")?, &req).await?)
-        })
+        read(&self.fetch, id_arg(&id, "id").map(api::user_by_id), options, "users.get", Box::new(one_user))
     }
 
     /// The user with external id number `idNum`, or `null` (`GET /user?idnum=`).
     #[wasm_bindgen(js_name = getByIdNum, unchecked_return_type = "Promise<User | null>")]
     pub fn get_by_id_num(&self, id_num: String, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        let fetch = self.fetch.clone();
-        spawn(async move {
-            if id_num.trim().is_empty() {
-                return Err(Error::config("idNum must not be empty"));
-            }
-            let req = api::user_by_idnum(id_num.trim());
-            parse_one::<User>(&cases::read(&io_of(&fetch, &options, "users.getByIdNum")?, &req).await?)
-        })
+        let req = if id_num.trim().is_empty() { Err(Error::config("idNum must not be empty")) } else { Ok(api::user_by_idnum(id_num.trim())) };
+        read(&self.fetch, req, options, "users.getByIdNum", Box::new(one_user))
     }
 
     /// Creates or updates any number of users (`POST /user`, 100 per call, one call at a time).
@@ -175,6 +165,11 @@ impl UsersApi {
             cases::apply(&fetch.with_signal(ctl.signal.clone()), &plan, flags, &Progress::new(&report)).await
         })
     }
+}
+
+/// The user a read by id or id number found, or `null`.
+fn one_user(resp: &RawResponse) -> Result<JsValue, Error> {
+    to_js(&parse_one::<User>(resp)?)
 }
 
 /// `updateExisting`, `validateFailsBatch` and `replacePrivileges`, with the API's defaults.
