@@ -3,12 +3,11 @@
 //! The engine's transport (`engine::Transport`) sends an [`ApiRequest`] and hands back a
 //! [`RawResponse`]; everything the API documents about paths, bodies and envelopes lives here.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, RecordError};
-use crate::model::{scalar_text, BatchSummary};
+use crate::model::{scalar_text, BatchSummary, FromRecord};
 use crate::validate::tape::WriteJson;
 use crate::validate::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 
@@ -368,7 +367,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 
 /// Parses a read: `{"data": [records]}` (API-ERRATA #1). A `data` object with an `error`
 /// is the error envelope (API-ERRATA #2); an empty array is an empty list.
-pub fn parse_list<T: DeserializeOwned>(resp: &RawResponse) -> Result<Vec<T>, Error> {
+pub fn parse_list<T: FromRecord>(resp: &RawResponse) -> Result<Vec<T>, Error> {
     let body = resp.success_json()?;
     match body.get("data") {
         Some(Value::Array(items)) => items.iter().map(|item| record(resp.status, item)).collect(),
@@ -380,13 +379,13 @@ pub fn parse_list<T: DeserializeOwned>(resp: &RawResponse) -> Result<Vec<T>, Err
 
 /// Parses a read of one record: the first of the list, or `None` for an empty list
 /// (API-ERRATA #8).
-pub fn parse_one<T: DeserializeOwned>(resp: &RawResponse) -> Result<Option<T>, Error> {
+pub fn parse_one<T: FromRecord>(resp: &RawResponse) -> Result<Option<T>, Error> {
     Ok(parse_list(resp)?.into_iter().next())
 }
 
 /// Parses a read of one object for the pending-release endpoints whose shape the reference
 /// leaves open (API-ERRATA #20): `data` may be the object or an array of one.
-pub fn parse_single<T: DeserializeOwned>(resp: &RawResponse) -> Result<T, Error> {
+pub fn parse_single<T: FromRecord>(resp: &RawResponse) -> Result<T, Error> {
     let body = resp.success_json()?;
     match body.get("data") {
         Some(Value::Array(items)) => match items.first() {
@@ -405,8 +404,8 @@ fn resp_error(status: u16, body: &Value) -> Error {
     Error::from_status(status, messages, Vec::new())
 }
 
-fn record<T: DeserializeOwned>(status: u16, item: &Value) -> Result<T, Error> {
-    T::deserialize(item).map_err(|e| Error::decode(status, &format!("a record has an unexpected shape ({e})")))
+fn record<T: FromRecord>(status: u16, item: &Value) -> Result<T, Error> {
+    T::from_record(item).map_err(|e| Error::decode(status, &format!("a record has an unexpected shape ({e})")))
 }
 
 /// What the server said about one write call.

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -16,7 +15,7 @@ use super::writes::{self, CheckedRecords, Progress, WriteSpec};
 use crate::api::{self, parse_list, parse_one, ApiRequest, Method, WireRecord, WireText};
 use crate::batch::{BatchReport, RecordStatus, USER_READ_BACK};
 use crate::error::{Error, ErrorKind, RecordError};
-use crate::model::{number_text, AccessLevel, AccessLevelInput, BatchSummary, Event, User};
+use crate::model::{number_text, AccessLevel, AccessLevelInput, BatchSummary, Event, FromRecord, User};
 use crate::validate::{self, normalize_time, WireUser};
 
 /// Sends a read (retried per the policy) and returns the answer.
@@ -25,7 +24,7 @@ pub async fn read<T: Transport>(io: &T, req: &ApiRequest) -> Result<crate::api::
 }
 
 /// A list read, parsed.
-pub async fn read_list<T: Transport, R: DeserializeOwned>(io: &T, req: &ApiRequest) -> Result<Vec<R>, Error> {
+pub async fn read_list<T: Transport, R: FromRecord>(io: &T, req: &ApiRequest) -> Result<Vec<R>, Error> {
     parse_list(&read(io, req).await?)
 }
 

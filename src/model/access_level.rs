@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
+use super::record::{self, plain, Fields, FromRecord};
 
 /// An access level: a group of doors tied to a schedule (`GET /accesslevel`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -40,3 +42,27 @@ pub struct AccessLevelRef {
 }
 
 pub use lockt_rules::model::AccessLevelInput;
+
+impl FromRecord for AccessLevel {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "AccessLevel", 3)?;
+        let level = AccessLevel { id: f.required("id", record::id), name: f.get("name", plain), doors: f.get("doors", record::list) };
+        f.finish(level)
+    }
+}
+
+impl FromRecord for DoorRef {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "DoorRef", 2)?;
+        let door = DoorRef { id: f.required("id", record::id), name: f.get("name", plain) };
+        f.finish(door)
+    }
+}
+
+impl FromRecord for AccessLevelRef {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "AccessLevelRef", 2)?;
+        let level = AccessLevelRef { id: f.required("id", record::id), name: f.get("name", record::opt_text) };
+        f.finish(level)
+    }
+}

@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
+use super::record::{self, plain, Fields, FromRecord};
 
 /// An access-controlled door (`GET /door`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -45,4 +47,27 @@ pub struct DoorState {
     /// Battery level as a fraction from 0 to 1; absent when not applicable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub battery_level: Option<f64>,
+}
+
+impl FromRecord for Door {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "Door", 6)?;
+        let door = Door {
+            id: f.required("id", record::id),
+            r#type: f.get("type", record::opt_text),
+            name: f.get("name", plain),
+            location: f.get("location", record::opt_text),
+            enabled: f.get("enabled", record::opt_bool),
+            controller: f.get("controller", record::opt_text),
+        };
+        f.finish(door)
+    }
+}
+
+impl FromRecord for DoorState {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "DoorState", 3)?;
+        let state = DoorState { id: f.required("id", record::id), name: f.get("name", plain), battery_level: f.get("battery_level", plain) };
+        f.finish(state)
+    }
 }

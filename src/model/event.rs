@@ -1,7 +1,9 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
+use super::record::{self, plain, Fields, FromRecord};
 
 /// An event from the system's log (`GET /events`).
 ///
@@ -57,4 +59,29 @@ pub struct Event {
     /// When the event was recorded in the system.
     #[serde(default, deserialize_with = "lenient::opt_time", skip_serializing_if = "Option::is_none")]
     pub db_time: Option<String>,
+}
+
+impl FromRecord for Event {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "Event", 16)?;
+        let event = Event {
+            id: f.required("id", record::id),
+            device: f.get("device", record::opt_text),
+            code: f.get("code", plain),
+            code_text: f.get("code_text", record::opt_text),
+            subcode: f.get("subcode", plain),
+            subcode_text: f.get("subcode_text", record::opt_text),
+            schedule: f.get("schedule", record::opt_text),
+            controller: f.get("controller", record::opt_text),
+            location: f.get("location", record::opt_text),
+            card_num: f.get("card_num", record::opt_text),
+            user: f.get("user", record::opt_text),
+            category: f.get("category", plain),
+            category_text: f.get("category_text", record::opt_text),
+            hw_time: f.get("hw_time", record::opt_time),
+            event_time: f.get("event_time", record::opt_time),
+            db_time: f.get("db_time", record::opt_time),
+        };
+        f.finish(event)
+    }
 }

@@ -15,6 +15,7 @@ mod event;
 mod field_lists;
 mod fob;
 mod lenient;
+mod record;
 mod schedule;
 mod user;
 
@@ -25,5 +26,6 @@ pub use door::{Door, DoorInput, DoorState};
 pub use event::Event;
 pub use fob::{Fob, FobActivity, FobAssignment, FobInput};
 pub use lenient::{number_text, scalar_text, Flag, Text};
+pub use record::FromRecord;
 pub use schedule::Schedule;
 pub use user::{User, UserInput};

@@ -1,8 +1,10 @@
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tsify::Tsify;
 
 use super::access_level::{AccessLevelInput, AccessLevelRef};
 use super::lenient::{self, Flag, Text};
+use super::record::{self, Fields, FromRecord};
 
 /// A card holder as the API returns it (`GET /user`).
 ///
@@ -100,4 +102,27 @@ pub struct UserInput {
     /// Access levels to assign, by id or by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accesslevels: Option<Vec<AccessLevelInput>>,
+}
+
+impl FromRecord for User {
+    fn from_record(v: &Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "User", 14)?;
+        let user = User {
+            id: f.required("id", record::id),
+            id_num: f.get("id_num", record::opt_text),
+            first_name: f.get("first_name", record::opt_text),
+            last_name: f.get("last_name", record::opt_text),
+            name: f.get("name", record::opt_text),
+            card_num: f.get("card_num", record::opt_text),
+            credential_key: f.get("credential_key", record::opt_text),
+            email: f.get("email", record::opt_text),
+            phone: f.get("phone", record::opt_text),
+            pin: f.get("pin", record::opt_text),
+            access_effective: f.get("access_effective", record::opt_time),
+            access_expires: f.get("access_expires", record::opt_time),
+            enabled: f.get("enabled", record::opt_bool),
+            accesslevels: f.get("accesslevels", record::list),
+        };
+        f.finish(user)
+    }
 }

@@ -107,7 +107,7 @@ macro_rules! handle {
 pub(crate) use handle;
 
 /// A list read for a handle's `list()`-like verbs (`method`, e.g. `doors.list`).
-pub(crate) fn list<R: serde::de::DeserializeOwned + Serialize + 'static>(fetch: &Rc<Fetch>, path: &'static str, options: Option<JsValue>, method: &'static str) -> Promise {
+pub(crate) fn list<R: crate::model::FromRecord + Serialize + 'static>(fetch: &Rc<Fetch>, path: &'static str, options: Option<JsValue>, method: &'static str) -> Promise {
     read(fetch, Ok(ApiRequest::get(path)), options, method, Box::new(|resp| to_js(&parse_list::<R>(resp)?)))
 }
 
