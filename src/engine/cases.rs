@@ -39,8 +39,23 @@ pub async fn events_after<T: Transport>(io: &T, after: u64) -> Result<Vec<Event>
 /// of equal ids as the API listed them).
 pub fn keep_ascending_after(events: &mut Vec<Event>, floor: u64) {
     events.retain(|e| e.id > floor);
-    events.sort_by_key(|e| e.id);
+    sort_stably_by_key(events, |e| e.id);
     events.dedup_by_key(|e| e.id);
+}
+
+/// Sorts `items` by `key`, keeping the order of equal keys: as `sort_by_key`, but every
+/// caller shares one sort of (key, position) pairs instead of carrying a copy of its own.
+pub fn sort_stably_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u64) {
+    let order = stable_order(items.iter().map(key).collect());
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|position| slots[position].take()));
+}
+
+/// The positions of `keys` in ascending key order, equal keys in their original order.
+fn stable_order(keys: Vec<u64>) -> Vec<usize> {
+    let mut pairs: Vec<(u64, usize)> = keys.into_iter().zip(0..).collect();
+    pairs.sort_unstable();
+    pairs.into_iter().map(|(_, position)| position).collect()
 }
 
 /// The processing options of a user write, with the API's defaults.
@@ -113,7 +128,8 @@ pub async fn validate_users<T: Transport>(io: &T, checked: CheckedRecords<WireTe
     let mut details: Vec<RecordError> = checked.invalid.into_iter().map(|(index, messages)| RecordError { index: Some(index), messages, input_data: None }).collect();
     let (summary, server) = writes::validate_only(io, &checked.valid).await?;
     details.extend(server);
-    details.sort_by_key(|d| d.index);
+    // By input index; a record the server's answer could not place (no index) first.
+    sort_stably_by_key(&mut details, |d| d.index.map_or(0, |i| i as u64 + 1));
     Ok(UserValidationReport { summary, details })
 }
 
@@ -307,6 +323,16 @@ pub struct UserValidationReport {
 mod tests {
     use super::*;
     use crate::batch::BatchRun;
+
+    #[test]
+    fn sorting_by_key_keeps_the_order_of_equal_keys() {
+        let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (0, 'd'), (1, 'e'), (3, 'f')];
+        sort_stably_by_key(&mut items, |(k, _)| *k);
+        assert_eq!(items, [(0, 'd'), (1, 'b'), (1, 'e'), (3, 'a'), (3, 'c'), (3, 'f')]);
+        let mut empty: Vec<u64> = Vec::new();
+        sort_stably_by_key(&mut empty, |k| *k);
+        assert!(empty.is_empty());
+    }
 
     #[test]
     fn a_one_record_write_stopped_by_any_kind_fails_with_that_kind() {

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tsify::Tsify;
 
+use super::cases::sort_stably_by_key;
 use crate::batch::comparable_time;
 use crate::model::{scalar_text, User};
 use crate::validate::normalize_time;
@@ -131,7 +132,7 @@ pub fn plan(key: &str, roster: &[(usize, Value)], mut problems: Vec<PlanProblem>
             }
         }
     }
-    problems.sort_by_key(|p| p.index);
+    sort_stably_by_key(&mut problems, |p| p.index as u64);
     plan.problems = problems;
     plan
 }
@@ -156,7 +157,10 @@ fn changes(record: &Value, user: &User) -> Vec<FieldChange> {
 }
 
 fn level_ids(ids: impl Iterator<Item = u64>) -> String {
-    ids.collect::<BTreeSet<_>>().iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+    let mut ids: Vec<u64> = ids.collect();
+    sort_stably_by_key(&mut ids, |id| *id);
+    ids.dedup();
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
 /// A field's value in a form that compares equal when the API would hold the same thing.
