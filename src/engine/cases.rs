@@ -2,7 +2,7 @@
 //! by name, the reference's two case processes (assign access levels, disable a user), and
 //! roster sync. Each reads straight through: validate, plan, send, reconcile, report.
 
-use std::collections::BTreeSet;
+use std::cmp::Ordering;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -44,18 +44,25 @@ pub fn keep_ascending_after(events: &mut Vec<Event>, floor: u64) {
 }
 
 /// Sorts `items` by `key`, keeping the order of equal keys: as `sort_by_key`, but every
-/// caller shares one sort of (key, position) pairs instead of carrying a copy of its own.
+/// caller shares one sort ([`stable_order`]) instead of carrying a copy of its own.
 pub fn sort_stably_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> u64) {
-    let order = stable_order(items.iter().map(key).collect());
-    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
-    items.extend(order.into_iter().filter_map(|position| slots[position].take()));
+    let keys: Vec<u64> = items.iter().map(key).collect();
+    let order = stable_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
+    put_in_order(items, order);
 }
 
-/// The positions of `keys` in ascending key order, equal keys in their original order.
-fn stable_order(keys: Vec<u64>) -> Vec<usize> {
-    let mut pairs: Vec<(u64, usize)> = keys.into_iter().zip(0..).collect();
-    pairs.sort_unstable();
-    pairs.into_iter().map(|(_, position)| position).collect()
+/// The positions `0..len` sorted by `compare`, equal ones in their original order. The one
+/// sort the engine's orderings share.
+pub fn stable_order(len: usize, compare: &dyn Fn(usize, usize) -> Ordering) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..len).collect();
+    order.sort_by(|a, b| compare(*a, *b));
+    order
+}
+
+/// Rearranges `items` so that the item at position `order[i]` comes `i`-th.
+pub fn put_in_order<T>(items: &mut Vec<T>, order: Vec<usize>) {
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|position| slots[position].take()));
 }
 
 /// The processing options of a user write, with the API's defaults.
@@ -201,14 +208,16 @@ pub async fn resolve_user<T: Transport>(io: &T, user: &UserRef) -> Result<User, 
 /// them in place of the user's with `replace`, and returns the updated user.
 pub async fn assign_access_levels<T: Transport>(io: &T, user: &UserRef, wanted: &[Value], replace: bool) -> Result<User, Error> {
     let all = access_levels(io).await?;
-    let mut ids = BTreeSet::new();
+    let mut ids = Vec::new();
     for level in wanted {
-        ids.insert(level_id(&all, level).map_err(|m| Error::new(ErrorKind::NotFound, m))?);
+        ids.push(level_id(&all, level).map_err(|m| Error::new(ErrorKind::NotFound, m))?);
     }
     let current = resolve_user(io, user).await?;
     if !replace {
         ids.extend(current.accesslevels.iter().map(|l| l.id));
     }
+    sort_stably_by_key(&mut ids, |id| *id);
+    ids.dedup();
     let mut record = user_record(&current);
     record.insert("accesslevels".into(), ids.iter().map(|id| json!({ "id": id })).collect());
     update_user(io, record, true).await

@@ -1,13 +1,11 @@
 //! Roster sync: compare a desired roster with the live users and plan the writes that make
 //! the live list match. Planning writes nothing; `users.apply` carries a plan out.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tsify::Tsify;
 
-use super::cases::sort_stably_by_key;
+use super::cases::{put_in_order, sort_stably_by_key, stable_order};
 use crate::batch::comparable_time;
 use crate::model::{scalar_text, User};
 use crate::validate::normalize_time;
@@ -95,24 +93,26 @@ impl SyncPlan {
 /// `key` is `id_num` or `email`; `now` is `YYYY-MM-DD HH:MM:SS`, used as the disable time
 /// and to tell users already disabled.
 pub fn plan(key: &str, roster: &[(usize, Value)], mut problems: Vec<PlanProblem>, live: &[User], disable_missing: bool, now: &str) -> SyncPlan {
-    let mut by_key: BTreeMap<String, &User> = BTreeMap::new();
-    for user in live {
-        if let Some(k) = live_text(user, key).filter(|k| !k.is_empty()) {
-            by_key.entry(normal_key(key, &k)).or_insert(user);
-        }
-    }
+    // The live users by key, in key order; the first of users sharing a key.
+    let mut by_key: Vec<(String, &User)> = live.iter().filter_map(|user| Some((normal_key(key, &live_text(user, key).filter(|k| !k.is_empty())?), user))).collect();
+    let order = stable_order(by_key.len(), &|a, b| by_key[a].0.cmp(&by_key[b].0));
+    put_in_order(&mut by_key, order);
+    by_key.dedup_by(|later, first| later.0 == first.0);
+    let live_user = |k: &str| by_key.binary_search_by(|(live, _)| live.as_str().cmp(k)).ok().map(|i| by_key[i].1);
+    // The roster's keys, and the first row of each, as `seen` tells.
+    let keys: Vec<Option<String>> = roster.iter().map(|(_, record)| record.get(key).and_then(Value::as_str).map(|k| normal_key(key, k)).filter(|k| !k.is_empty())).collect();
+    let seen = Seen::new(&keys);
     let mut plan = SyncPlan { key: key.to_string(), ..SyncPlan::default() };
-    let mut seen = BTreeSet::new();
-    for (index, record) in roster {
-        let Some(k) = record.get(key).and_then(Value::as_str).map(|k| normal_key(key, k)).filter(|k| !k.is_empty()) else {
+    for (((index, record), k), first) in roster.iter().zip(&keys).zip(&seen.first) {
+        let Some(k) = k else {
             problems.push(PlanProblem { index: *index, row: None, messages: vec![format!("Missing {key}: the roster's key")] });
             continue;
         };
-        if !seen.insert(k.clone()) {
+        if !first {
             problems.push(PlanProblem { index: *index, row: None, messages: vec![format!("Duplicate {key} in the roster: {k}")] });
             continue;
         }
-        match by_key.get(&k) {
+        match live_user(k) {
             None => plan.create.push(record.clone()),
             Some(user) => {
                 let changes = changes(record, user);
@@ -135,6 +135,34 @@ pub fn plan(key: &str, roster: &[(usize, Value)], mut problems: Vec<PlanProblem>
     sort_stably_by_key(&mut problems, |p| p.index as u64);
     plan.problems = problems;
     plan
+}
+
+/// The keys a roster gives: which rows are the first with their key, and the set of keys.
+struct Seen<'a> {
+    /// For each row: whether it has a key no earlier row has.
+    first: Vec<bool>,
+    /// The distinct keys, sorted.
+    sorted: Vec<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    fn new(keys: &'a [Option<String>]) -> Self {
+        let mut first = vec![false; keys.len()];
+        let mut sorted: Vec<&str> = Vec::new();
+        let order = stable_order(keys.len(), &|a, b| keys[a].cmp(&keys[b]));
+        for row in order {
+            let Some(k) = keys[row].as_deref() else { continue };
+            if sorted.last() != Some(&k) {
+                sorted.push(k);
+                first[row] = true;
+            }
+        }
+        Seen { first, sorted }
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.sorted.binary_search(&key).is_ok()
+    }
 }
 
 /// The changes the roster record makes to the live user, for the fields the record gives.
@@ -231,6 +259,21 @@ mod tests {
         assert_eq!(p.disable[0].record, json!({"id_num": "C", "first_name": "Cy", "access_expires": "2026-11-25 12:00:00"}));
         assert_eq!(p.problems.iter().map(|p| p.index).collect::<Vec<_>>(), [3, 4]);
         assert_eq!(p.records().len(), 3);
+    }
+
+    #[test]
+    fn the_first_live_user_of_a_key_is_the_one_planned() {
+        let live = [
+            user(json!({"id": 7, "email": "ann@x.io", "first_name": "Ann"})),
+            user(json!({"id": 3, "email": "ANN@x.io ", "first_name": "Anne"})),
+            user(json!({"id": 9, "email": "bo@x.io", "first_name": "Bo"})),
+            user(json!({"id": 5, "email": "  ", "first_name": "Blank"})),
+            user(json!({"id": 6, "first_name": "No email"})),
+        ];
+        let roster = vec![(0, json!({"email": "Ann@x.io", "first_name": "Annie"}))];
+        let p = plan("email", &roster, vec![], &live, true, "2026-01-01 00:00:00");
+        assert_eq!(p.update.iter().map(|u| u.id).collect::<Vec<_>>(), [7]);
+        assert_eq!(p.disable.iter().map(|d| d.id).collect::<Vec<_>>(), [9], "a key the roster has is not disabled, nor a user without one");
     }
 
     #[test]
