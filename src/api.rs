@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, RecordError};
+use crate::model::shape::{write_list, write_record, Shape};
 use crate::model::{scalar_text, BatchSummary, FromRecord};
 use crate::validate::tape::WriteJson;
 use crate::validate::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
@@ -368,9 +369,17 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 /// Parses a read: `{"data": [records]}` (API-ERRATA #1). A `data` object with an `error`
 /// is the error envelope (API-ERRATA #2); an empty array is an empty list.
 pub fn parse_list<T: FromRecord>(resp: &RawResponse) -> Result<Vec<T>, Error> {
-    let body = resp.success_json()?;
+    data_list(resp)?.iter().map(|item| record(resp.status, item)).collect()
+}
+
+/// The records of a read's `data` list, not yet read into their type (the part of
+/// [`parse_list`] that is the same for every type).
+fn data_list(resp: &RawResponse) -> Result<Vec<Value>, Error> {
+    let mut body = resp.success_json()?;
+    if let Some(Value::Array(items)) = body.get_mut("data") {
+        return Ok(std::mem::take(items));
+    }
     match body.get("data") {
-        Some(Value::Array(items)) => items.iter().map(|item| record(resp.status, item)).collect(),
         Some(Value::Object(obj)) if obj.contains_key("error") => Err(resp_error(resp.status, &body)),
         Some(Value::Null) => Ok(Vec::new()),
         _ => Err(Error::decode(resp.status, "expected {\"data\": [...]}")),
@@ -386,16 +395,33 @@ pub fn parse_one<T: FromRecord>(resp: &RawResponse) -> Result<Option<T>, Error> 
 /// Parses a read of one object for the pending-release endpoints whose shape the reference
 /// leaves open (API-ERRATA #20): `data` may be the object or an array of one.
 pub fn parse_single<T: FromRecord>(resp: &RawResponse) -> Result<T, Error> {
-    let body = resp.success_json()?;
-    match body.get("data") {
-        Some(Value::Array(items)) => match items.first() {
-            Some(item) => record(resp.status, item),
-            None => Err(Error::decode(resp.status, "the data list is empty")),
-        },
-        Some(Value::Object(obj)) if obj.contains_key("error") => Err(resp_error(resp.status, &body)),
-        Some(obj @ Value::Object(_)) => record(resp.status, obj),
+    record(resp.status, &data_single(resp)?)
+}
+
+/// The record of a read of one object, not yet read into its type.
+fn data_single(resp: &RawResponse) -> Result<Value, Error> {
+    let mut body = resp.success_json()?;
+    if matches!(body.get("data"), Some(Value::Object(obj)) if obj.contains_key("error")) {
+        return Err(resp_error(resp.status, &body));
+    }
+    match body.get_mut("data").map(Value::take) {
+        Some(Value::Array(items)) => items.into_iter().next().ok_or_else(|| Error::decode(resp.status, "the data list is empty")),
+        Some(obj @ Value::Object(_)) => Ok(obj),
         _ => Err(Error::decode(resp.status, "expected {\"data\": ...}")),
     }
+}
+
+/// [`parse_list`] for a type the SDK only hands on: the JSON text of its records as `shape`
+/// reads and writes them (the text of `Vec<T>` serialized).
+pub fn parse_list_text(resp: &RawResponse, shape: &Shape) -> Result<String, Error> {
+    write_list(&data_list(resp)?, shape).map_err(|e| unexpected_shape(resp.status, &e))
+}
+
+/// [`parse_single`] as JSON text, as [`parse_list_text`].
+pub fn parse_single_text(resp: &RawResponse, shape: &Shape) -> Result<String, Error> {
+    let mut text = String::new();
+    write_record(&data_single(resp)?, shape, &mut text).map_err(|e| unexpected_shape(resp.status, &e))?;
+    Ok(text)
 }
 
 fn resp_error(status: u16, body: &Value) -> Error {
@@ -405,7 +431,11 @@ fn resp_error(status: u16, body: &Value) -> Error {
 }
 
 fn record<T: FromRecord>(status: u16, item: &Value) -> Result<T, Error> {
-    T::from_record(item).map_err(|e| Error::decode(status, &format!("a record has an unexpected shape ({e})")))
+    T::from_record(item).map_err(|e| unexpected_shape(status, &e))
+}
+
+fn unexpected_shape(status: u16, why: &str) -> Error {
+    Error::decode(status, &format!("a record has an unexpected shape ({why})"))
 }
 
 /// What the server said about one write call.

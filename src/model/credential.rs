@@ -3,7 +3,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient::{self, Text};
-use super::record::{self, plain, Fields, FromRecord};
+use super::record::{self, Fields, FromRecord};
 
 /// A credential (`GET /credential`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -82,49 +82,8 @@ pub struct NextCardNumber {
     pub card_num: Option<String>,
 }
 
-impl FromRecord for Credential {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "Credential", 5)?;
-        let credential = Credential {
-            id: f.required("id", record::id),
-            card_num: f.get("card_num", record::opt_text),
-            credential_key: f.get("credential_key", record::opt_text),
-            claim_status: f.get("claim_status", record::opt_text),
-            user: f.get("user", holder_record),
-        };
-        f.finish(credential)
-    }
-}
-
-/// The holder as [`holder`] reads it: an object, or the first of a list.
-fn holder_record(v: &Value) -> Result<Option<CredentialHolder>, String> {
-    if v.is_null() {
-        return Ok(None);
-    }
-    CredentialHolder::from_record(v)
-        .map(Some)
-        .or_else(|_| match v {
-            Value::Array(_) => record::list::<CredentialHolder>(v).map(|list| list.into_iter().next()),
-            _ => Err(String::new()),
-        })
-        .map_err(|_| "data did not match any variant of untagged enum OneOrList".to_string())
-}
-
-impl FromRecord for CredentialHolder {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "CredentialHolder", 2)?;
-        let holder = CredentialHolder { id: f.required("id", record::id), name: f.get("name", plain) };
-        f.finish(holder)
-    }
-}
-
-impl FromRecord for CredentialSummary {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "CredentialSummary", 3)?;
-        let summary = CredentialSummary { claimed: f.get("claimed", plain), unclaimed: f.get("unclaimed", plain), total: f.get("total", plain) };
-        f.finish(summary)
-    }
-}
+super::shape::from_record_by_shape!(Credential, super::shape::CREDENTIAL);
+super::shape::from_record_by_shape!(CredentialSummary, super::shape::CREDENTIAL_SUMMARY);
 
 impl FromRecord for NextCardNumber {
     fn from_record(v: &Value) -> Result<Self, String> {

@@ -1,9 +1,7 @@
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
-use super::record::{self, plain, Fields, FromRecord};
 
 /// An access-controlled door (`GET /door`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -49,25 +47,5 @@ pub struct DoorState {
     pub battery_level: Option<f64>,
 }
 
-impl FromRecord for Door {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "Door", 6)?;
-        let door = Door {
-            id: f.required("id", record::id),
-            r#type: f.get("type", record::opt_text),
-            name: f.get("name", plain),
-            location: f.get("location", record::opt_text),
-            enabled: f.get("enabled", record::opt_bool),
-            controller: f.get("controller", record::opt_text),
-        };
-        f.finish(door)
-    }
-}
-
-impl FromRecord for DoorState {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "DoorState", 3)?;
-        let state = DoorState { id: f.required("id", record::id), name: f.get("name", plain), battery_level: f.get("battery_level", plain) };
-        f.finish(state)
-    }
-}
+super::shape::from_record_by_shape!(Door, super::shape::DOOR);
+super::shape::from_record_by_shape!(DoorState, super::shape::DOOR_STATE);

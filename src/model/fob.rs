@@ -1,10 +1,8 @@
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tsify::Tsify;
 
 use super::access_level::AccessLevelRef;
 use super::lenient::{self, Text};
-use super::record::{self, Fields, FromRecord};
 
 /// A credential tagged as a fob (`GET /fob`), per the Fob object table (API-ERRATA #13).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -87,31 +85,5 @@ pub struct FobAssignment {
     pub access_expires: Option<String>,
 }
 
-impl FromRecord for Fob {
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "Fob", 10)?;
-        let fob = Fob {
-            id: f.required("id", record::id),
-            id_num: f.get("id_num", record::opt_text),
-            name: f.get("name", record::opt_text),
-            card_num: f.get("card_num", record::opt_text),
-            credential_key: f.get("credential_key", record::opt_text),
-            enabled: f.get("enabled", record::opt_bool),
-            access_effective: f.get("access_effective", record::opt_time),
-            access_expires: f.get("access_expires", record::opt_time),
-            user_id: f.get("user_id", record::opt_id),
-            accesslevels: f.get("accesslevels", record::list),
-        };
-        f.finish(fob)
-    }
-}
-
-impl FromRecord for FobActivity {
-    /// As serde reads the flattened fob: `last_activity` first, then the fob's own fields.
-    fn from_record(v: &Value) -> Result<Self, String> {
-        let mut f = Fields::of_object(v, "FobActivity")?;
-        let last_activity = f.get("last_activity", record::opt_time);
-        f.finish(())?;
-        Ok(FobActivity { fob: Fob::from_record(v)?, last_activity })
-    }
-}
+super::shape::from_record_by_shape!(Fob, super::shape::FOB);
+super::shape::from_record_by_shape!(FobActivity, super::shape::FOB_ACTIVITY);

@@ -1,6 +1,6 @@
 //! Lenient field readers for the API's loosely typed JSON (API-ERRATA #5, #6, #7, #14, #15).
-//! The SDK reads API answers with their mirror in `record` (no serde visitor per type ships);
-//! these serde readers stay the reference that its tests hold it to.
+//! The SDK reads API answers with their mirrors in `record` and `shape` (no serde visitor per
+//! type ships); these serde readers stay the reference that their tests hold them to.
 
 use serde::{Deserialize, Deserializer, Serialize};
 use tsify::Tsify;

@@ -17,6 +17,7 @@ mod fob;
 mod lenient;
 mod record;
 mod schedule;
+pub mod shape;
 mod user;
 
 pub use access_level::{AccessLevel, AccessLevelInput, AccessLevelRef, DoorRef};

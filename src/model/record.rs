@@ -65,15 +65,25 @@ impl<'a> Fields<'a> {
 
     /// The field `key` read by `read`; the default when absent, or when reading fails.
     pub fn get<T: Default>(&mut self, key: &'static str, read: Reader<T>) -> T {
-        self.read(key, read, false)
+        self.read(key, &read, false)
     }
 
     /// The field `key`, which must be present.
     pub fn required<T: Default>(&mut self, key: &'static str, read: Reader<T>) -> T {
+        self.read(key, &read, true)
+    }
+
+    /// [`Fields::get`] with a reader that is a closure.
+    pub fn get_with<T: Default>(&mut self, key: &'static str, read: &dyn Fn(&Value) -> Result<T, String>) -> T {
+        self.read(key, read, false)
+    }
+
+    /// [`Fields::required`] with a reader that is a closure.
+    pub fn required_with<T: Default>(&mut self, key: &'static str, read: &dyn Fn(&Value) -> Result<T, String>) -> T {
         self.read(key, read, true)
     }
 
-    fn read<T: Default>(&mut self, key: &'static str, read: Reader<T>, required: bool) -> T {
+    fn read<T: Default>(&mut self, key: &'static str, read: &dyn Fn(&Value) -> Result<T, String>, required: bool) -> T {
         let index = self.next;
         self.next += 1;
         let (position, value) = match self.source {
@@ -223,6 +233,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::shape::{self, write_record, Shape};
     use crate::model::*;
 
     /// Odd values a server might put in any field.
@@ -299,34 +310,56 @@ mod tests {
         }
     }
 
+    /// The shape writes the JSON text that serde writes after reading the record into `T`,
+    /// or the same error, for every record of the corpus.
+    fn agree_shape<T: DeserializeOwned + serde::Serialize>(shape: &Shape, base: Value) {
+        for record in corpus(base) {
+            let derived = T::deserialize(&record).map(|t| serde_json::to_string(&t).unwrap()).map_err(|e| e.to_string());
+            let mut written = String::new();
+            assert_eq!(write_record(&record, shape, &mut written).map(|()| written), derived, "{record}");
+        }
+    }
+
     #[test]
     fn the_readers_read_as_the_serde_derives() {
         let level = json!({ "id": 1, "name": "L" });
         agree::<User>(json!({
             "id": 1, "id_num": "A1", "first_name": "F", "last_name": "L", "name": "N", "card_num": "12",
             "credential_key": "K", "email": "e@x.io", "phone": "1", "pin": "0986", "access_effective": "",
-            "access_expires": "2022-01-24 00:00:00", "enabled": "true", "accesslevels": [level.clone()]
+            "access_expires": "2022-01-24 00:00:00", "enabled": "true", "accesslevels": [level]
         }));
         agree::<AccessLevel>(json!({ "id": "3", "name": "L", "doors": [{ "id": 1, "name": "D" }] }));
-        agree::<Door>(json!({ "id": 1, "type": "T", "name": "D", "location": "L", "enabled": 1, "controller": "C" }));
-        agree::<DoorState>(json!({ "id": 1, "name": "D", "battery_level": 0.5 }));
-        let fob = json!({
-            "id": 1, "id_num": "A", "name": "F", "card_num": 5599, "credential_key": "K", "enabled": false,
-            "access_effective": "", "access_expires": "x", "user_id": "12", "accesslevels": [level]
-        });
-        agree::<Fob>(fob.clone());
-        let mut activity = fob;
-        activity["last_activity"] = json!("2022-05-05T09:00:00.000Z");
-        agree::<FobActivity>(activity);
         agree::<Event>(json!({
             "id": 1, "device": "D", "code": 48, "code_text": "T", "subcode": 104, "subcode_text": "S", "schedule": "S",
             "controller": "C", "location": "L", "card_num": 1, "user": "U", "category": 2, "category_text": "C",
             "hw_time": "2021-11-17T13:58:01.000Z", "event_time": "", "db_time": "x"
         }));
-        agree::<Credential>(json!({ "id": 1, "card_num": "1", "credential_key": "K", "claim_status": "Claimed", "user": [{ "id": 300, "name": "User, Test" }] }));
-        agree::<Credential>(json!({ "id": 1, "user": { "id": 300, "name": "User, Test" } }));
-        agree::<CredentialSummary>(json!({ "claimed": 1, "unclaimed": 2, "total": 3 }));
         agree::<NextCardNumber>(json!({ "card_num": 123 }));
-        agree::<Schedule>(json!({ "id": 1, "name": "S", "d0": 1, "d1": 0, "d2": 1, "d3": 0, "d4": 1, "d5": 0, "d6": 1, "start": "08:00:00", "stop": "17:00:00" }));
+        agree::<Door>(json!({ "id": 1, "type": "T", "name": "D", "location": "L", "enabled": 1, "controller": "C" }));
+        agree::<Credential>(json!({ "id": 1, "user": [{ "id": 300, "name": "User, Test" }] }));
+    }
+
+    #[test]
+    fn the_shapes_read_and_write_as_the_serde_derives() {
+        agree_shape::<Door>(&shape::DOOR, json!({ "id": 1, "type": "T", "name": "D", "location": "L", "enabled": 1, "controller": "C" }));
+        agree_shape::<DoorState>(&shape::DOOR_STATE, json!({ "id": 1, "name": "D", "battery_level": 0.5 }));
+        let fob = json!({
+            "id": 1, "id_num": "A", "name": "F", "card_num": 5599, "credential_key": "K", "enabled": false,
+            "access_effective": "", "access_expires": "x", "user_id": "12", "accesslevels": [{ "id": 1, "name": "L" }]
+        });
+        agree_shape::<Fob>(&shape::FOB, fob.clone());
+        let mut activity = fob;
+        activity["last_activity"] = json!("2022-05-05T09:00:00.000Z");
+        agree_shape::<FobActivity>(&shape::FOB_ACTIVITY, activity);
+        agree_shape::<Credential>(
+            &shape::CREDENTIAL,
+            json!({ "id": 1, "card_num": "1", "credential_key": "K", "claim_status": "Claimed", "user": [{ "id": 300, "name": "User, Test" }] }),
+        );
+        agree_shape::<Credential>(&shape::CREDENTIAL, json!({ "id": 1, "user": { "id": 300, "name": "User, Test" } }));
+        agree_shape::<CredentialSummary>(&shape::CREDENTIAL_SUMMARY, json!({ "claimed": 1, "unclaimed": 2, "total": 3 }));
+        agree_shape::<Schedule>(
+            &shape::SCHEDULE,
+            json!({ "id": 1, "name": "S", "d0": 1, "d1": 0, "d2": 1, "d3": 0, "d4": 1, "d5": 0, "d6": 1, "start": "08:00:00", "stop": "17:00:00" }),
+        );
     }
 }

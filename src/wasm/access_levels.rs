@@ -3,13 +3,13 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::handle;
+use super::calls::{handle, typed_list};
 use crate::model::AccessLevel;
 
 handle!(
     AccessLevelsApi,
     "Access levels (`/accesslevel`).",
-    list AccessLevel,
+    list typed_list::<AccessLevel>(),
     "accesslevel",
     "accessLevels.list",
     "Promise<AccessLevel[]>",

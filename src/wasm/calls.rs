@@ -12,12 +12,14 @@ use web_sys::AbortSignal;
 
 use super::options::{read_options, signal_of};
 use super::transport::{Fetch, FetchCall};
-use super::{js_result, taped, to_js, to_js_error};
-use crate::api::{parse_list, ApiRequest, RawResponse, WireJson, WireText};
+use super::{js_result, json_to_js, taped, to_js, to_js_error};
+use crate::api::{parse_list, parse_list_text, ApiRequest, RawResponse, WireJson, WireText};
 use crate::batch::BatchReport;
 use crate::engine::cases;
 use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
 use crate::error::{Error, ErrorKind};
+use crate::model::shape::Shape;
+use crate::model::FromRecord;
 use crate::options::WriteOptions;
 use crate::validate::Kind;
 
@@ -91,7 +93,7 @@ macro_rules! handle {
             }
         }
     };
-    ($name:ident, $doc:literal, list $record:ty, $path:tt, $method:tt, $returns:tt, $list_doc:tt) => {
+    ($name:ident, $doc:literal, list $answer:expr, $path:tt, $method:tt, $returns:tt, $list_doc:tt) => {
         handle!($name, $doc);
 
         #[wasm_bindgen]
@@ -99,7 +101,7 @@ macro_rules! handle {
             #[doc = $list_doc]
             #[wasm_bindgen(unchecked_return_type = $returns)]
             pub fn list(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-                super::calls::list::<$record>(&self.fetch, $path, options, $method)
+                super::calls::list(&self.fetch, $path, options, $method, $answer)
             }
         }
     };
@@ -107,8 +109,19 @@ macro_rules! handle {
 pub(crate) use handle;
 
 /// A list read for a handle's `list()`-like verbs (`method`, e.g. `doors.list`).
-pub(crate) fn list<R: crate::model::FromRecord + Serialize + 'static>(fetch: &Rc<Fetch>, path: &'static str, options: Option<JsValue>, method: &'static str) -> Promise {
-    read(fetch, Ok(ApiRequest::get(path)), options, method, Box::new(|resp| to_js(&parse_list::<R>(resp)?)))
+pub(crate) fn list(fetch: &Rc<Fetch>, path: &'static str, options: Option<JsValue>, method: &'static str, answer: ReadAnswer) -> Promise {
+    read(fetch, Ok(ApiRequest::get(path)), options, method, answer)
+}
+
+/// A list read's answer: the records read into `R` (a type the engine also reads).
+pub(crate) fn typed_list<R: FromRecord + Serialize + 'static>() -> ReadAnswer {
+    Box::new(|resp| to_js(&parse_list::<R>(resp)?))
+}
+
+/// A list read's answer: the records of a type the SDK only hands on, read and written as
+/// `shape` (one answer for every such type).
+pub(crate) fn shaped_list(shape: &'static Shape) -> ReadAnswer {
+    Box::new(move |resp| json_to_js(&parse_list_text(resp, shape)?))
 }
 
 /// Turns a read's answer into the value its promise resolves to.

@@ -3,16 +3,16 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{batch_write, handle, list};
+use super::calls::{batch_write, handle, list, shaped_list};
 use crate::api::Method;
 use crate::batch::DOOR_READ_BACK;
-use crate::model::{Door, DoorState};
+use crate::model::shape;
 use crate::validate;
 
 handle!(
     DoorsApi,
     "Doors (`/door`, `/doorstate`).",
-    list Door,
+    list shaped_list(&shape::DOOR),
     "door",
     "doors.list",
     "Promise<Door[]>",
@@ -35,6 +35,6 @@ impl DoorsApi {
     /// Battery levels of the doors (`GET /doorstate`).
     #[wasm_bindgen(unchecked_return_type = "Promise<DoorState[]>")]
     pub fn states(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<DoorState>(&self.fetch, "doorstate", options, "doors.states")
+        list(&self.fetch, "doorstate", options, "doors.states", shaped_list(&shape::DOOR_STATE))
     }
 }

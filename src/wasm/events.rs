@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::calls::{handle, read};
+use super::calls::{handle, read, typed_list};
 use super::options::read_options;
 use super::transport::Fetch;
 use super::{to_js, to_js_error};
@@ -33,7 +33,7 @@ export interface EventTail extends AsyncIterableIterator<Event> {
 handle!(
     EventsApi,
     "The event log (`/events`).",
-    list Event,
+    list typed_list::<Event>(),
     "events",
     "events.list",
     "Promise<Event[]>",

@@ -3,16 +3,16 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{batch_write, handle, list};
+use super::calls::{batch_write, handle, list, shaped_list};
 use crate::api::Method;
 use crate::batch::{FOB_READ_BACK, FOB_REASSIGN_READ_BACK};
-use crate::model::{Fob, FobActivity};
+use crate::model::shape;
 use crate::validate;
 
 handle!(
     FobsApi,
     "Fobs (`/fob`, `/fobcheck`).",
-    list Fob,
+    list shaped_list(&shape::FOB),
     "fob",
     "fobs.list",
     "Promise<Fob[]>",
@@ -46,6 +46,6 @@ impl FobsApi {
     /// Fobs with their last activity (`GET /fobcheck`, pending release).
     #[wasm_bindgen(unchecked_return_type = "Promise<FobActivity[]>")]
     pub fn check(&self, #[wasm_bindgen(unchecked_optional_param_type = "CallOptions")] options: Option<JsValue>) -> Promise {
-        list::<FobActivity>(&self.fetch, "fobcheck", options, "fobs.check")
+        list(&self.fetch, "fobcheck", options, "fobs.check", shaped_list(&shape::FOB_ACTIVITY))
     }
 }

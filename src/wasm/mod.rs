@@ -165,8 +165,19 @@ fn details_to_js(e: &Error) -> JsValue {
 /// Serializes a core value into a JS value through `JSON.parse`.
 #[cfg(feature = "client")]
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    let text = serde_json::to_string(value).map_err(|e| Error::new(ErrorKind::Internal, format!("could not serialize a result: {e}")))?;
-    JSON::parse(&text).map_err(|_| Error::new(ErrorKind::Internal, "could not hand a result to JS"))
+    json_to_js(&serialized(serde_json::to_string(value))?)
+}
+
+/// A value's JSON text, or the internal error of a value that does not serialize.
+#[cfg(feature = "client")]
+fn serialized(text: Result<String, serde_json::Error>) -> Result<String, Error> {
+    text.map_err(|e| Error::new(ErrorKind::Internal, format!("could not serialize a result: {e}")))
+}
+
+/// JSON text as a JS value, through `JSON.parse`.
+#[cfg(feature = "client")]
+pub(crate) fn json_to_js(text: &str) -> Result<JsValue, Error> {
+    JSON::parse(text).map_err(|_| Error::new(ErrorKind::Internal, "could not hand a result to JS"))
 }
 
 #[cfg(feature = "client")]

@@ -3,13 +3,13 @@
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
-use super::calls::handle;
-use crate::model::Schedule;
+use super::calls::{handle, shaped_list};
+use crate::model::shape;
 
 handle!(
     SchedulesApi,
     "Schedules (`/schedule`).",
-    list Schedule,
+    list shaped_list(&shape::SCHEDULE),
     "schedule",
     "schedules.list",
     "Promise<Schedule[]>",

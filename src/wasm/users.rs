@@ -7,7 +7,7 @@ use js_sys::{Promise, Reflect};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::calls::{handle, id_arg, read, spawn, spawn_report};
+use super::calls::{handle, id_arg, read, spawn, spawn_report, typed_list};
 use super::options::read_options;
 use super::{from_js, is_tape, taped, to_js};
 use crate::api::{self, parse_one, RawResponse, WireText};
@@ -28,7 +28,7 @@ export type UserRef = number | string | { id?: number; id_num?: string };
 handle!(
     UsersApi,
     "Card holders (`/user`, `/uservalidate`).",
-    list User,
+    list typed_list::<User>(),
     "user",
     "users.list",
     "Promise<User[]>",
