@@ -205,10 +205,27 @@ fn normal_key(key: &str, value: &str) -> String {
     comparable(key, value)
 }
 
-/// A live user's field as text (`enabled` as `true`/`false`).
+/// A live user's field as text, as [`scalar_text`] gives it from the user's JSON: text
+/// trimmed, `enabled` as `true`/`false`; `None` for a field not set, for `accesslevels` and
+/// for names the user does not have.
 fn live_text(user: &User, field: &str) -> Option<String> {
-    let v = serde_json::to_value(user).ok()?;
-    v.get(field).and_then(scalar_text)
+    let text = match field {
+        "id" => return Some(user.id.to_string()),
+        "enabled" => return user.enabled.map(|b| b.to_string()),
+        "id_num" => &user.id_num,
+        "first_name" => &user.first_name,
+        "last_name" => &user.last_name,
+        "name" => &user.name,
+        "card_num" => &user.card_num,
+        "credential_key" => &user.credential_key,
+        "email" => &user.email,
+        "phone" => &user.phone,
+        "pin" => &user.pin,
+        "access_effective" => &user.access_effective,
+        "access_expires" => &user.access_expires,
+        _ => return None,
+    };
+    text.as_deref().map(|t| t.trim().to_string())
 }
 
 /// The record that disables `user` at `now`: its key and names, and `access_expires`.
@@ -274,6 +291,22 @@ mod tests {
         let p = plan("email", &roster, vec![], &live, true, "2026-01-01 00:00:00");
         assert_eq!(p.update.iter().map(|u| u.id).collect::<Vec<_>>(), [7]);
         assert_eq!(p.disable.iter().map(|d| d.id).collect::<Vec<_>>(), [9], "a key the roster has is not disabled, nor a user without one");
+    }
+
+    #[test]
+    fn a_live_users_fields_read_as_from_its_json() {
+        let full = user(json!({
+            "id": 12, "id_num": " A1 ", "first_name": "F", "last_name": "L", "name": "N", "card_num": 77,
+            "credential_key": "K", "email": "e@x.io", "phone": "1", "pin": "0986", "access_effective": "2022-01-01 00:00:00",
+            "access_expires": "2023-01-01T00:00:00.000Z", "enabled": false, "accesslevels": [{ "id": 1 }]
+        }));
+        let bare = user(json!({ "id": 3 }));
+        for u in [&full, &bare] {
+            let json = serde_json::to_value(u).unwrap();
+            for field in User::DECL.lines().filter_map(|l| l.trim().split_once(':')).map(|(name, _)| name.trim_end_matches('?')).chain(["nope"]) {
+                assert_eq!(live_text(u, field), json.get(field).and_then(scalar_text), "{field}");
+            }
+        }
     }
 
     #[test]
