@@ -84,33 +84,44 @@ impl<'a> Fields<'a> {
     }
 
     fn read<T: Default>(&mut self, key: &'static str, read: &dyn Fn(&Value) -> Result<T, String>, required: bool) -> T {
+        match self.value(key, required) {
+            Some(value) => read(value).unwrap_or_else(|message| {
+                self.fail_at(key, message);
+                T::default()
+            }),
+            None => T::default(),
+        }
+    }
+
+    /// The next field's value (`key`, or the next element of an array), noting a required
+    /// one that is missing. The part of reading a field that is the same for every type.
+    fn value(&mut self, key: &'static str, required: bool) -> Option<&'a Value> {
         let index = self.next;
         self.next += 1;
-        let (position, value) = match self.source {
-            Source::Object(record) => match record.get(key) {
-                Some(value) => (record.keys().position(|k| k == key).unwrap_or(usize::MAX), value),
-                None => {
-                    if required {
-                        self.missing = self.missing.or(Some(key));
-                    }
-                    return T::default();
-                }
-            },
-            Source::Array(items) => match items.get(index) {
-                Some(value) => (index, value),
-                None => {
-                    if required {
-                        let plural = if self.count == 1 { "" } else { "s" };
-                        self.fail(index, format!("invalid length {index}, expected struct {} with {} element{plural}", self.what, self.count));
-                    }
-                    return T::default();
-                }
-            },
+        let value = match self.source {
+            Source::Object(record) => record.get(key),
+            Source::Array(items) => items.get(index),
         };
-        read(value).unwrap_or_else(|message| {
-            self.fail(position, message);
-            T::default()
-        })
+        if value.is_none() && required {
+            match self.source {
+                Source::Object(_) => self.missing = self.missing.or(Some(key)),
+                Source::Array(_) => {
+                    let plural = if self.count == 1 { "" } else { "s" };
+                    self.fail(index, format!("invalid length {index}, expected struct {} with {} element{plural}", self.what, self.count));
+                }
+            }
+        }
+        value
+    }
+
+    /// Notes that the field just read (`key`) failed: by its place in the object's key order,
+    /// or its position in the array.
+    fn fail_at(&mut self, key: &str, message: String) {
+        let position = match self.source {
+            Source::Object(record) => record.keys().position(|k| k == key).unwrap_or(usize::MAX),
+            Source::Array(_) => self.next - 1,
+        };
+        self.fail(position, message);
     }
 
     fn fail(&mut self, position: usize, message: String) {

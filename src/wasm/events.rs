@@ -126,7 +126,7 @@ impl EventsApi {
         set(&js_sys::Symbol::async_iterator().into(), &this_fn).map_err(internal)?;
         let getters = Object::new();
         let cursor_tail = tail.clone();
-        let cursor = Closure::<dyn Fn() -> f64>::new(move || cursor_tail.state.borrow().state.cursor as f64);
+        let cursor = Closure::<dyn Fn() -> JsValue>::new(move || (cursor_tail.state.borrow().state.cursor as f64).into());
         let gaps_tail = tail.clone();
         let gaps = Closure::<dyn Fn() -> JsValue>::new(move || gaps_tail.gaps.slice(0, u32::MAX).into());
         for (name, getter) in [("cursor", cursor.as_ref()), ("gaps", gaps.as_ref())] {
