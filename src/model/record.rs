@@ -37,6 +37,7 @@ pub(crate) struct Fields<'a> {
     next: usize,
     failed: Option<(usize, String)>,
     missing: Option<&'static str>,
+    buffered: bool,
 }
 
 enum Source<'a> {
@@ -52,7 +53,13 @@ impl<'a> Fields<'a> {
             Value::Array(items) => Source::Array(items),
             other => return Err(refusal(other, what)),
         };
-        Ok(Fields { source, what, count, next: 0, failed: None, missing: None })
+        Ok(Fields { source, what, count, next: 0, failed: None, missing: None, buffered: false })
+    }
+
+    /// Read as serde reads a record it has buffered (inside a flattened struct): an array with
+    /// elements to spare is refused in the words of its buffer, not of `serde_json`.
+    pub fn buffered(self, buffered: bool) -> Self {
+        Fields { buffered, ..self }
     }
 
     /// The fields of `v`, which must be an object (a type serde reads as a map only).
@@ -136,7 +143,11 @@ impl<'a> Fields<'a> {
         match (self.failed, self.missing, self.source) {
             (Some((_, message)), _, _) => Err(message),
             (None, Some(key), _) => Err(format!("missing field `{key}`")),
-            (None, None, Source::Array(items)) if items.len() > self.count => Err(format!("invalid length {}, expected fewer elements in array", items.len())),
+            (None, None, Source::Array(items)) if items.len() > self.count => Err(match (self.buffered, self.count) {
+                (false, _) => format!("invalid length {}, expected fewer elements in array", items.len()),
+                (true, 1) => format!("invalid length {}, expected 1 element in sequence", items.len()),
+                (true, count) => format!("invalid length {}, expected {count} elements in sequence", items.len()),
+            }),
             (None, None, _) => Ok(record),
         }
     }
@@ -275,6 +286,8 @@ mod tests {
             json!([1]),
             json!([{ "id": 1, "name": "A" }]),
             json!([{ "id": "x" }]),
+            json!([[1, "a", "b"]]),
+            json!([[1]]),
             json!({}),
             json!({ "id": 2, "name": "B" }),
             json!({ "id": -2 }),

@@ -49,11 +49,17 @@ pub struct Shape {
 
 /// Appends the JSON text of the record `v` read as `shape`, or says why it cannot be read.
 pub fn write_record(v: &Value, shape: &Shape, out: &mut String) -> Result<(), String> {
+    write_record_as(v, shape, out, false)
+}
+
+/// [`write_record`]; `buffered` when serde would read the record from its buffer (inside a
+/// flattened struct).
+fn write_record_as(v: &Value, shape: &Shape, out: &mut String, buffered: bool) -> Result<(), String> {
     let entries = match shape.flattens {
-        None => read_fields(Fields::of(v, shape.name, shape.fields.len())?, shape.fields)?,
+        None => read_fields(Fields::of(v, shape.name, shape.fields.len())?.buffered(buffered), shape.fields, buffered)?,
         Some(inner) => {
-            let own = read_fields(Fields::of_object(v, shape.name)?, shape.fields)?;
-            let mut entries = read_fields(Fields::of(v, inner.name, inner.fields.len())?, inner.fields)?;
+            let own = read_fields(Fields::of_object(v, shape.name)?, shape.fields, buffered)?;
+            let mut entries = read_fields(Fields::of(v, inner.name, inner.fields.len())?, inner.fields, true)?;
             entries.extend(own);
             entries
         }
@@ -72,10 +78,10 @@ pub fn write_record(v: &Value, shape: &Shape, out: &mut String) -> Result<(), St
 }
 
 /// The fields written (key and JSON text), or the first error as serde would report it.
-fn read_fields(mut f: Fields<'_>, fields: &[(&'static str, Field)]) -> Result<Vec<(&'static str, String)>, String> {
+fn read_fields(mut f: Fields<'_>, fields: &[(&'static str, Field)], buffered: bool) -> Result<Vec<(&'static str, String)>, String> {
     let mut entries = Vec::new();
     for (key, field) in fields {
-        let read = |v: &Value| value_json(v, *field);
+        let read = |v: &Value| value_json(v, *field, buffered);
         let json = match field {
             Field::Id => f.required_with(key, &read),
             _ => f.get_with(key, &read),
@@ -89,12 +95,16 @@ fn read_fields(mut f: Fields<'_>, fields: &[(&'static str, Field)]) -> Result<Ve
 
 /// The JSON text of a list of records read as `shape`: `[...]`.
 pub fn write_list(items: &[Value], shape: &Shape) -> Result<String, String> {
+    write_list_as(items, shape, false)
+}
+
+fn write_list_as(items: &[Value], shape: &Shape, buffered: bool) -> Result<String, String> {
     let mut out = String::from("[");
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        write_record(item, shape, &mut out)?;
+        write_record_as(item, shape, &mut out, buffered)?;
     }
     out.push(']');
     Ok(out)
@@ -102,7 +112,7 @@ pub fn write_list(items: &[Value], shape: &Shape) -> Result<String, String> {
 
 /// The JSON text of a present field's value; `None` when it is left out (an optional field
 /// that reads as absent).
-fn value_json(v: &Value, field: Field) -> Result<Option<String>, String> {
+fn value_json(v: &Value, field: Field, buffered: bool) -> Result<Option<String>, String> {
     let number = |n: u64| Some(n.to_string());
     Ok(match field {
         Field::Id => number(record::id(v)?),
@@ -115,7 +125,7 @@ fn value_json(v: &Value, field: Field) -> Result<Option<String>, String> {
         Field::Count => number(plain::<u64>(v)?),
         Field::OptFloat => plain::<Option<f64>>(v)?.map(|x| serde_json::to_string(&x).unwrap_or_default()),
         Field::List(shape) => Some(match v {
-            Value::Array(items) => write_list(items, shape)?,
+            Value::Array(items) => write_list_as(items, shape, buffered)?,
             _ => record::list::<Value>(v).map(|_| "[]".to_string())?,
         }),
         Field::Holder(shape) => holder_json(v, shape)?,
