@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, JSON};
+use js_sys::{Function, Promise};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -17,7 +17,7 @@ use crate::api::{parse_list, parse_list_text, ApiRequest, RawResponse, WireJson,
 use crate::batch::BatchReport;
 use crate::engine::cases;
 use crate::engine::writes::{self, BatchProgress, CheckedRecords, Progress, WriteSpec};
-use crate::error::{Error, ErrorKind};
+use crate::error::Error;
 use crate::model::shape::Shape;
 use crate::model::FromRecord;
 use crate::options::WriteOptions;
@@ -33,7 +33,7 @@ pub(crate) fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, 
 pub(crate) fn spawn_report(fut: impl Future<Output = Result<BatchReport, Error>> + 'static) -> Promise {
     future_to_promise(async move {
         let json = fut.await.map_err(|e| to_js_error(&e))?.into_json();
-        JSON::parse(&json).map_err(|_| to_js_error(&Error::new(ErrorKind::Internal, "could not hand a result to JS")))
+        json_to_js(&json).map_err(|e| to_js_error(&e))
     })
 }
 
