@@ -86,10 +86,13 @@ WireRecord.prototype = Object.prototype;
  * straight into buffers in the core's memory (no joined string, no copy, no garbage).
  */
 class Tape {
-  constructor(core, records, words, bytes) {
+  constructor(core, records, words, bytes, withFields) {
     this.core = core;
-    /** By record, a bit for each known field it has (bit `slot`), for the report's rebuild. */
-    this.present = new Uint32Array(records);
+    /**
+     * With `withFields`, by record, a bit for each known field it has (bit `slot`), for the
+     * validators' rebuild of normalised records (the writes do not need it).
+     */
+    this.present = withFields ? new Uint32Array(records) : null;
     this.length = 0;
     this.used = 0;
     this.wordsAt = core.tapeReservePieces(0, Math.max(64, words));
@@ -239,7 +242,7 @@ class Tape {
       }
     }
     this.words[at + 1] = pieces;
-    this.present[index] = present;
+    if (this.present) this.present[index] = present;
   }
 }
 
@@ -267,15 +270,16 @@ export function makeValidators(core, LocktError) {
 
   /**
    * Writes `records` of the kind `kindName` on the tape, into the core's buffers; returns
-   * `{ length, words, records }`: the text's length in bytes, the pieces' length in words and
-   * the record count. `what` names the records in errors.
+   * `{ length, words, records, present }`: the text's length in bytes, the pieces' length in
+   * words, the record count and, with `withFields`, each record's field bits (`Tape.present`).
+   * `what` names the records in errors.
    */
-  function writeTape(kindName, records, what) {
+  function writeTape(kindName, records, what, withFields = false) {
     if (walking) throw new LocktError(`${what} cannot be validated from inside a toJSON or getter of records being validated`, { kind: "config" });
     walking = true;
     try {
       const kind = kindOf(kindName);
-      const tape = new Tape(core, records.length, records.length * 2 * (kind.fields.length + 2), records.length * 128);
+      const tape = new Tape(core, records.length, records.length * 2 * (kind.fields.length + 2), records.length * 128, withFields);
       try {
         for (let i = 0; i < records.length; i++) tape.record(records[i], i, kind.slots, kind.levelsSlot);
       } catch (error) {
@@ -289,7 +293,7 @@ export function makeValidators(core, LocktError) {
   }
 
   function runTape(kindName, records, what) {
-    const { length, words, present } = writeTape(kindName, records, what);
+    const { length, words, present } = writeTape(kindName, records, what, true);
     const summary = JSON.parse(core.validateTape(kindName, length, words, records.length));
     return kindName === "userForm" ? summary : { ...summary, words: core.takeTapeWords(), text: core.takeTapeText(), present };
   }
