@@ -33,10 +33,13 @@ const DROP = 0;
 const PATCH_TEXT = 1;
 const PATCH_NUMBER = 2;
 
-/** The value JSON.stringify would write for `value` under `key`. */
+/**
+ * The value JSON.stringify would write for `value` under `key` (a property name, or an array
+ * index as a number: made a string only for a `toJSON` that receives it).
+ */
 function jsonValue(value, key) {
   if (value !== null && (typeof value === "object" || typeof value === "bigint") && typeof value.toJSON === "function") {
-    value = value.toJSON(key);
+    value = value.toJSON(String(key));
   }
   if (value !== null && typeof value === "object") {
     if (value instanceof Number) return Number(value);
@@ -201,7 +204,7 @@ class Tape {
 
   /** One record: a RECORD piece with the count of the pieces that follow it. */
   record(given, index, slots, levelsSlot) {
-    const record = jsonValue(given, String(index));
+    const record = jsonValue(given, index);
     if (record === null || typeof record !== "object" || Array.isArray(record)) {
       if (typeof record === "bigint" || (Array.isArray(record) && record.length)) assertJson(record);
       this.push(NOT_OBJECT, 0, 0);
@@ -236,7 +239,7 @@ class Tape {
       present |= 1 << slot;
       if (slot === levelsSlot && Array.isArray(value)) {
         this.push(LEVELS, slot, value.length);
-        for (let i = 0; i < value.length; i++) this.level(jsonValue(value[i], String(i)));
+        for (let i = 0; i < value.length; i++) this.level(jsonValue(value[i], i));
       } else {
         this.value(value, slot);
       }
@@ -304,7 +307,7 @@ export function makeValidators(core, LocktError) {
    * known field the walk found in the record (see `Tape.present`).
    */
   function rebuild(given, index, fields, words, at, text, present) {
-    const record = jsonValue(given, String(index));
+    const record = jsonValue(given, index);
     let next = at + 1;
     const end = next + 4 * words[at];
     const out = new WireRecord();

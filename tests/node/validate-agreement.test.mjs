@@ -58,6 +58,8 @@ function hostileUsers() {
     { first_name: "Boxed", last_name: new String(" B "), card_num: new Number(42), enabled: new Boolean(true) },
     { first_name: { toJSON: () => "Via toJSON" } },
     { toJSON: () => ({ first_name: "Whole record via toJSON", card_num: 9 }) },
+    // toJSON hears its key as JSON.stringify gives it: a string, the index of the record or level.
+    { toJSON: (key) => ({ first_name: `Key ${typeof key} ${key}`, accesslevels: [{ toJSON: (at) => ({ name: `Level ${typeof at} ${at}` }) }] }) },
     new Date(0),
     null,
     undefined,
