@@ -311,3 +311,29 @@ test("a full run of the other Node tests prints and throws nothing with the apik
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("every call carries the client's headers, the credentials once each, and no stale body", async () => {
+  const answer = (req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(req.method === "GET" ? '{"data":[]}' : '{"data":{"submitted":1,"inserted":1,"updated":0,"errors":0}}'));
+  };
+  const host = await server(answer);
+  try {
+    const lockt = client({ baseUrl: `http://127.0.0.1:${host.port}/api/v1`, headers: { "X-Trace": "t1", "X-Other": " two " } });
+    await lockt.users.list();
+    await lockt.users.save([{ id_num: "HDR-1", first_name: "Header" }]);
+    await lockt.doors.list();
+    assert.equal(host.seen.length, 3);
+    for (const { method, headers } of host.seen) {
+      assert.equal(headers["x-trace"], "t1", method);
+      assert.equal(headers["x-other"], "two", "a value trimmed as Headers trims it");
+      assert.equal(headers.apiuser, API_USER);
+      assert.equal(headers.apikey, SECRET);
+      assert.equal(headers["content-type"], "application/json");
+    }
+    assert.equal(host.seen[1].method, "POST");
+    assert.equal(host.seen[2].headers["content-length"], undefined, "the GET after the write sends no body");
+  } finally {
+    await host.close();
+  }
+});
