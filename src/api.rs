@@ -136,7 +136,7 @@ impl WireRecord for WireText {
     }
 
     fn to_value(&self) -> Value {
-        serde_json::from_str(&self.0).unwrap_or(Value::Null)
+        crate::json::parse(&self.0).unwrap_or(Value::Null)
     }
 }
 
@@ -293,7 +293,7 @@ impl RawResponse {
         if self.body.trim().is_empty() {
             return Err(Error::decode(self.status, "the body is empty"));
         }
-        serde_json::from_str(&self.body).map_err(|e| Error::decode(self.status, &format!("not JSON ({e})")))
+        crate::json::parse(&self.body).map_err(|e| Error::decode(self.status, &format!("not JSON ({e})")))
     }
 
     /// The error for a non-2xx answer, with the API's messages when the body has any.

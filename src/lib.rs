@@ -7,6 +7,7 @@ pub mod api;
 pub mod batch;
 pub mod engine;
 pub mod error;
+pub mod json;
 pub mod model;
 /// The client's options (the offline validators take none of these).
 #[cfg(feature = "client")]

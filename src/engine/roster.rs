@@ -7,6 +7,7 @@ use tsify::Tsify;
 
 use super::cases::{put_in_order, sort_stably_by_key, stable_order};
 use crate::batch::comparable_time;
+use crate::json::{FromJson, JsonError, Reader};
 use crate::model::{scalar_text, User};
 use crate::validate::normalize_time;
 
@@ -135,6 +136,88 @@ pub fn plan(key: &str, roster: &[(usize, Value)], mut problems: Vec<PlanProblem>
     sort_stably_by_key(&mut problems, |p| p.index as u64);
     plan.problems = problems;
     plan
+}
+
+// A plan comes back from JS as JSON text (`users.apply`): read as its serde derive reads it.
+
+impl FromJson for SyncPlan {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut plan = SyncPlan::default();
+        let fields = [("key", true), ("create", true), ("update", true), ("disable", true), ("unchanged", true), ("problems", true)];
+        r.record("SyncPlan", &fields, &mut |r, i| {
+            match i {
+                0 => plan.key = r.string()?,
+                1 => plan.create = FromJson::read(r)?,
+                2 => plan.update = FromJson::read(r)?,
+                3 => plan.disable = FromJson::read(r)?,
+                4 => plan.unchanged = FromJson::read(r)?,
+                _ => plan.problems = FromJson::read(r)?,
+            }
+            Ok(())
+        })?;
+        Ok(plan)
+    }
+}
+
+impl FromJson for PlannedUpdate {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut update = PlannedUpdate { id: 0, record: Value::Null, changes: Vec::new() };
+        r.record("PlannedUpdate", &[("id", true), ("record", true), ("changes", true)], &mut |r, i| {
+            match i {
+                0 => update.id = FromJson::read(r)?,
+                1 => update.record = r.value()?,
+                _ => update.changes = FromJson::read(r)?,
+            }
+            Ok(())
+        })?;
+        Ok(update)
+    }
+}
+
+impl FromJson for FieldChange {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut change = FieldChange { field: String::new(), from: String::new(), to: String::new() };
+        r.record("FieldChange", &[("field", true), ("from", true), ("to", true)], &mut |r, i| {
+            let text = r.string()?;
+            match i {
+                0 => change.field = text,
+                1 => change.from = text,
+                _ => change.to = text,
+            }
+            Ok(())
+        })?;
+        Ok(change)
+    }
+}
+
+impl FromJson for PlannedDisable {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut disable = PlannedDisable { id: 0, record: Value::Null };
+        r.record("PlannedDisable", &[("id", true), ("record", true)], &mut |r, i| {
+            match i {
+                0 => disable.id = FromJson::read(r)?,
+                _ => disable.record = r.value()?,
+            }
+            Ok(())
+        })?;
+        Ok(disable)
+    }
+}
+
+impl FromJson for PlanProblem {
+    fn read(r: &mut Reader<'_>) -> Result<Self, JsonError> {
+        let mut problem = PlanProblem { index: 0, row: None, messages: Vec::new() };
+        // `row` has a default: it may be left out, of an object or an array.
+        r.record("PlanProblem", &[("index", true), ("row", false), ("messages", true)], &mut |r, i| {
+            match i {
+                0 => problem.index = FromJson::read(r)?,
+                1 => problem.row = FromJson::read(r)?,
+                _ => problem.messages = FromJson::read(r)?,
+            }
+            Ok(())
+        })?;
+        Ok(problem)
+    }
 }
 
 /// The keys a roster gives: which rows are the first with their key, and the set of keys.

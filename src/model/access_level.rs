@@ -3,7 +3,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
-use super::record::{self, plain, Fields, FromRecord};
+use super::record::{self, Fields, FromRecord};
 
 /// An access level: a group of doors tied to a schedule (`GET /accesslevel`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, Tsify)]
@@ -46,7 +46,7 @@ pub use lockt_rules::model::AccessLevelInput;
 impl FromRecord for AccessLevel {
     fn from_record(v: &Value) -> Result<Self, String> {
         let mut f = Fields::of(v, "AccessLevel", 3)?;
-        let level = AccessLevel { id: f.required("id", record::id), name: f.get("name", plain), doors: f.get("doors", record::list) };
+        let level = AccessLevel { id: f.required("id", record::id), name: f.get("name", record::text), doors: f.get("doors", record::list) };
         f.finish(level)
     }
 }
@@ -54,7 +54,7 @@ impl FromRecord for AccessLevel {
 impl FromRecord for DoorRef {
     fn from_record(v: &Value) -> Result<Self, String> {
         let mut f = Fields::of(v, "DoorRef", 2)?;
-        let door = DoorRef { id: f.required("id", record::id), name: f.get("name", plain) };
+        let door = DoorRef { id: f.required("id", record::id), name: f.get("name", record::text) };
         f.finish(door)
     }
 }

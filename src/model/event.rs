@@ -3,7 +3,7 @@ use serde_json::Value;
 use tsify::Tsify;
 
 use super::lenient;
-use super::record::{self, plain, Fields, FromRecord};
+use super::record::{self, Fields, FromRecord};
 
 /// An event from the system's log (`GET /events`).
 ///
@@ -67,16 +67,16 @@ impl FromRecord for Event {
         let event = Event {
             id: f.required("id", record::id),
             device: f.get("device", record::opt_text),
-            code: f.get("code", plain),
+            code: f.get("code", record::opt_signed),
             code_text: f.get("code_text", record::opt_text),
-            subcode: f.get("subcode", plain),
+            subcode: f.get("subcode", record::opt_signed),
             subcode_text: f.get("subcode_text", record::opt_text),
             schedule: f.get("schedule", record::opt_text),
             controller: f.get("controller", record::opt_text),
             location: f.get("location", record::opt_text),
             card_num: f.get("card_num", record::opt_text),
             user: f.get("user", record::opt_text),
-            category: f.get("category", plain),
+            category: f.get("category", record::opt_signed),
             category_text: f.get("category_text", record::opt_text),
             hw_time: f.get("hw_time", record::opt_time),
             event_time: f.get("event_time", record::opt_time),

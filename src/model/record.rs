@@ -6,10 +6,10 @@
 //! TypeScript, but their code (one visitor per type, with every lenient field and the untagged
 //! enums inlined into it) no longer ships in the SDK module.
 
-use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::{Map, Number, Value};
 
 use super::lenient::{number_text, Flag};
+use crate::json::{invalid_type, unexpected};
 
 /// A read type: built from one record of an API answer.
 pub trait FromRecord: Sized {
@@ -155,19 +155,49 @@ impl<'a> Fields<'a> {
 
 /// serde's error for a value that is not a record of type `what`.
 fn refusal(v: &Value, what: &'static str) -> String {
-    struct Refuse(&'static str);
-    impl serde::de::Visitor<'_> for Refuse {
-        type Value = ();
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            write!(f, "struct {}", self.0)
-        }
-    }
-    serde::Deserializer::deserialize_any(v, Refuse(what)).err().map(|e| e.to_string()).unwrap_or_default()
+    invalid_type(&unexpected(v), &format!("struct {what}"))
 }
 
-/// A value of a plain type (`String`, `u8`, `Option<i64>`, ...) as serde reads it.
-pub(crate) fn plain<T: DeserializeOwned>(v: &Value) -> Result<T, String> {
-    T::deserialize(v).map_err(|e| e.to_string())
+/// A `String` as serde reads it.
+pub(crate) fn text(v: &Value) -> Result<String, String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(invalid_type(&unexpected(other), "a string")),
+    }
+}
+
+/// An unsigned integer up to `max` as serde reads it into the type named `what` (`u8`, `u64`).
+pub(crate) fn unsigned(v: &Value, max: u64, what: &str) -> Result<u64, String> {
+    match v {
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) if u <= max => Ok(u),
+            (Some(_), _) | (None, Some(_)) => Err(format!("invalid value: {}, expected {what}", unexpected(v))),
+            (None, None) => Err(invalid_type(&unexpected(v), what)),
+        },
+        other => Err(invalid_type(&unexpected(other), what)),
+    }
+}
+
+/// An `Option<i64>` as serde reads it.
+pub(crate) fn opt_signed(v: &Value) -> Result<Option<i64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => match (n.as_i64(), n.is_u64()) {
+            (Some(i), _) => Ok(Some(i)),
+            (None, true) => Err(format!("invalid value: {}, expected i64", unexpected(v))),
+            (None, false) => Err(invalid_type(&unexpected(v), "i64")),
+        },
+        other => Err(invalid_type(&unexpected(other), "i64")),
+    }
+}
+
+/// An `Option<f64>` as serde reads it.
+pub(crate) fn opt_float(v: &Value) -> Result<Option<f64>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(n.as_f64()),
+        other => Err(invalid_type(&unexpected(other), "f64")),
+    }
 }
 
 /// Text or a number, as the untagged enum `Text` reads it.
@@ -246,12 +276,13 @@ pub(crate) fn list<T: FromRecord>(v: &Value) -> Result<Vec<T>, String> {
     match v {
         Value::Null => Ok(Vec::new()),
         Value::Array(items) => items.iter().map(T::from_record).collect(),
-        other => plain::<Vec<IgnoredAny>>(other).map(|_| Vec::new()),
+        other => Err(invalid_type(&unexpected(other), "a sequence")),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde::de::DeserializeOwned;
     use serde_json::json;
 
     use super::*;

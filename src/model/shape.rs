@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::record::{self, plain, Fields};
+use super::record::{self, Fields};
 
 /// How one field is read and written.
 #[derive(Debug, Clone, Copy)]
@@ -120,10 +120,10 @@ fn value_json(v: &Value, field: Field, buffered: bool) -> Result<Option<String>,
         Field::OptText => record::opt_text(v)?.map(|s| string_json(&s)),
         Field::OptTime => record::opt_time(v)?.map(|s| string_json(&s)),
         Field::OptBool => record::opt_bool(v)?.map(|b| b.to_string()),
-        Field::Text => Some(string_json(&plain::<String>(v)?)),
-        Field::Small => number(plain::<u8>(v)?.into()),
-        Field::Count => number(plain::<u64>(v)?),
-        Field::OptFloat => plain::<Option<f64>>(v)?.map(|x| serde_json::to_string(&x).unwrap_or_default()),
+        Field::Text => Some(string_json(&record::text(v)?)),
+        Field::Small => number(record::unsigned(v, u8::MAX.into(), "u8")?),
+        Field::Count => number(record::unsigned(v, u64::MAX, "u64")?),
+        Field::OptFloat => record::opt_float(v)?.map(|x| serde_json::to_string(&x).unwrap_or_default()),
         Field::List(shape) => Some(match v {
             Value::Array(items) => write_list_as(items, shape, buffered)?,
             _ => record::list::<Value>(v).map(|_| "[]".to_string())?,

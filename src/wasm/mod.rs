@@ -183,23 +183,22 @@ pub(crate) fn json_to_js(text: &str) -> Result<JsValue, Error> {
 #[cfg(feature = "client")]
 /// Reads a JS value into a core value through `JSON.stringify`. `what` names the argument in
 /// error messages.
-pub(crate) fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, Error> {
+pub(crate) fn from_js<T: crate::json::FromJson>(value: &JsValue, what: &str) -> Result<T, Error> {
     let text = JSON::stringify(value)
         .map_err(|e| Error::config(format!("{what} cannot be read as JSON: {}", js_message(&e))))?
         .as_string()
         .ok_or_else(|| Error::config(format!("{what} is missing")))?;
-    serde_json::from_str(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {}", without_values(&e))))
+    crate::json::from_text(&text).map_err(|e| Error::config(format!("{what} has the wrong shape: {}", without_values(&e.to_string()))))
 }
 
 #[cfg(feature = "client")]
 /// A serde error's text without the value it quotes ("invalid type: string \"...\", expected
 /// u32"), so that a secret pasted into the wrong field is never echoed.
-fn without_values(e: &serde_json::Error) -> String {
-    let text = e.to_string();
+fn without_values(text: &str) -> String {
     let quotes_value = text.starts_with("invalid type") || text.starts_with("invalid value") || text.starts_with("invalid length");
     match text.split_once(", expected ") {
         Some((_, expected)) if quotes_value => format!("a value of the wrong type, expected {}", expected.split(" at line ").next().unwrap_or(expected)),
-        _ => text,
+        _ => text.to_string(),
     }
 }
 
