@@ -64,7 +64,7 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 
 /// The text as serde_json reads it into `T` (`serde_json::from_str::<T>`).
 pub fn from_text<T: FromJson>(text: &str) -> Result<T, JsonError> {
-    let mut reader = Reader { bytes: text.as_bytes(), index: 0, remaining_depth: DEPTH_LIMIT };
+    let mut reader = Reader { text, bytes: text.as_bytes(), index: 0, remaining_depth: DEPTH_LIMIT };
     let value = T::read(&mut reader)?;
     match reader.whitespace() {
         Some(_) => Err(reader.peek_error(TRAILING_CHARACTERS)),
@@ -169,6 +169,7 @@ impl Parsed {
 
 /// A place in a JSON text, read as serde_json's `Deserializer` over a `&str` reads it.
 pub struct Reader<'a> {
+    text: &'a str,
     bytes: &'a [u8],
     index: usize,
     remaining_depth: u8,
@@ -658,33 +659,34 @@ impl Reader<'_> {
 
     /// A string's contents after its opening quote, escapes decoded, through its closing quote.
     fn string_body(&mut self) -> Result<String, JsonError> {
-        let mut out = Vec::new();
+        let mut out = String::new();
         loop {
-            let start = self.index;
-            while self.peek().is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20) {
-                self.index += 1;
-            }
-            out.extend_from_slice(&self.bytes[start..self.index]);
+            // Plain text runs to a quote, a backslash or a control character: all ASCII, so
+            // the run ends on a character boundary.
+            let rest = &self.text[self.index..];
+            let plain = rest.bytes().position(|b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+            out.push_str(&rest[..plain]);
+            self.index += plain;
             match self.next() {
                 None => return Err(self.error(EOF_STRING)),
-                Some(b'"') => return Ok(String::from_utf8(out).unwrap_or_default()),
+                Some(b'"') => return Ok(out),
                 Some(b'\\') => self.escape(&mut out)?,
                 Some(_) => return Err(self.error(CONTROL_CHARACTER)),
             }
         }
     }
 
-    fn escape(&mut self, out: &mut Vec<u8>) -> Result<(), JsonError> {
+    fn escape(&mut self, out: &mut String) -> Result<(), JsonError> {
         let plain = match self.next() {
             None => return Err(self.error(EOF_STRING)),
-            Some(b'"') => b'"',
-            Some(b'\\') => b'\\',
-            Some(b'/') => b'/',
-            Some(b'b') => 0x08,
-            Some(b'f') => 0x0c,
-            Some(b'n') => b'\n',
-            Some(b'r') => b'\r',
-            Some(b't') => b'\t',
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
             Some(b'u') => return self.unicode_escape(out),
             Some(_) => return Err(self.error(INVALID_ESCAPE)),
         };
@@ -693,7 +695,7 @@ impl Reader<'_> {
     }
 
     /// A `\u` escape (just read): a character, or a pair of surrogates, which must pair.
-    fn unicode_escape(&mut self, out: &mut Vec<u8>) -> Result<(), JsonError> {
+    fn unicode_escape(&mut self, out: &mut String) -> Result<(), JsonError> {
         let lead = self.hex_escape()?;
         if (0xDC00..=0xDFFF).contains(&lead) {
             return Err(self.error(LONE_SURROGATE));
@@ -714,8 +716,7 @@ impl Reader<'_> {
         } else {
             u32::from(lead)
         };
-        let mut buf = [0; 4];
-        out.extend_from_slice(char::from_u32(code).unwrap_or_default().encode_utf8(&mut buf).as_bytes());
+        out.push(char::from_u32(code).unwrap_or_default());
         Ok(())
     }
 
