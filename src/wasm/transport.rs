@@ -146,7 +146,11 @@ impl Fetch {
 
     /// The request as hooks see it: the apikey redacted.
     fn request_event(&self, req: &ApiRequest, attempt: u32) -> LocktRequestEvent {
-        let mut headers: BTreeMap<String, String> = self.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.clone())).collect();
+        // Inserted one by one: collecting would link the map's bulk build, a stable sort of its own.
+        let mut headers = BTreeMap::new();
+        for (k, v) in &self.headers {
+            headers.insert(k.to_ascii_lowercase(), v.clone());
+        }
         headers.insert("content-type".into(), "application/json".into());
         if let Some(user) = &self.api_user {
             headers.insert("apiuser".into(), user.clone());
