@@ -62,6 +62,20 @@ await step("wasm-bindgen", async () => {
   }
 });
 
+await step("minify glue", async () => {
+  // What a browser downloads of the generated glue: minified (rolldown, the bundler inside
+  // Vite 8, through its oxc minifier). Exports and class names stay; the Node glue, read
+  // from disk and not downloaded, stays as generated.
+  const { minifySync } = await import("rolldown/utils");
+  const keepNames = { function: false, class: true };
+  for (const m of MODULES) {
+    const file = join(m.dir, "web", `${stem}.js`);
+    const { code, errors } = minifySync(file, readFileSync(file, "utf8"), { module: true, compress: { keepNames }, mangle: { keepNames } });
+    if (errors.length) throw new Error(`minifying ${file}: ${errors.map((e) => e.message).join("; ")}`);
+    writeFileSync(file, code);
+  }
+});
+
 await step("wasm-opt", async () => {
   // binaryen from npm (Debian's wasm-opt 108 silently writes broken modules).
   const wasmOpt = join(root, "node_modules/.bin/wasm-opt");
