@@ -2,8 +2,7 @@
 // compiled asynchronously by `await init()` (no top-level await), so it also
 // runs under a CSP that allows 'wasm-unsafe-eval' but not 'unsafe-eval'.
 import initWasm, * as core from "./web/lockt_secureaccess.js";
-import { makeGuard } from "./guard.js";
-import { makeInit } from "./loader.js";
+import { makeGuard, makeInit } from "./guard.js";
 import { testHooks } from "./internal.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";

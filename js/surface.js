@@ -1,21 +1,10 @@
 // The public surface over the wasm-bindgen exports: plain JS classes and functions that check
-// their arguments before anything crosses into wasm, work unbound (`const list = lockt.users.list`),
-// make each sub-API once, print without pointers or secrets, have no `free`, and start the stack
-// of every LocktError at the caller's call. Plain ESM without imports; scripts/build.mjs derives
-// the CommonJS twin (surface.cjs) from this file.
+// their arguments before anything crosses into wasm (js/checked.js), work unbound
+// (`const list = lockt.users.list`), make each sub-API once, print without pointers or secrets,
+// have no `free`, and start the stack of every LocktError at the caller's call. Plain ESM;
+// scripts/build.mjs derives the CommonJS twin (surface.cjs) from this file.
 
-/** What each argument kind accepts, and how a refusal describes it. */
-const KINDS = {
-  options: [(v) => v === undefined || v === null || isObject(v), "an options object"],
-  records: [Array.isArray, "an array"],
-  string: [(v) => typeof v === "string", "a string"],
-  id: [(v) => typeof v === "number" || typeof v === "string", "a number"],
-  userRef: [(v) => typeof v === "number" || typeof v === "string" || isObject(v), "a system id (number), an id number (string) or a user record"],
-  roster: [(v) => Array.isArray(v) || isObject(v), "an array of users or { users, rows }"],
-  plan: [isObject, "a SyncPlan from users.plan"],
-  size: [(v) => v === undefined || v === null || typeof v === "number", "a number"],
-  any: [() => true, ""],
-};
+import { makeChecks, makeFunctions } from "./checked.js";
 
 /** The methods of each sub-API: name -> [parameter, kind] pairs. Every one returns a Promise but `events.tail`. */
 const SUB_APIS = {
@@ -69,69 +58,14 @@ const TAPED = {
 /** The sync methods (every other method returns a Promise). */
 const SYNC = new Set(["events.tail"]);
 
-/** The free functions: name -> [parameter, kind] pairs. */
-const FUNCTIONS = {
-  version: [],
-  validateUsers: [["users", "records"]],
-  validateUser: [["user", "any"]],
-  validateFobs: [["fobs", "records"]],
-  validateFobAssignments: [["assignments", "records"]],
-  validateDoors: [["doors", "records"]],
-  planBatches: [["records", "records"], ["size", "size"]],
-  parseUsersCsv: [["text", "string"], ["options", "options"]],
-  validateUsersCsv: [["text", "string"], ["options", "options"]],
-};
-
 const inspectCustom = Symbol.for("nodejs.util.inspect.custom");
-
-function isObject(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /**
  * Builds the public classes and functions over `core` (the wasm-bindgen exports, already
  * guarded against traps by js/guard.js) and `LocktError`.
  */
 export function makeSurface(core, LocktError) {
-  /** A config LocktError when an argument has the wrong type, else undefined. */
-  function badArgument(where, params, args) {
-    for (const [i, [name, kind]] of params.entries()) {
-      const [accepts, what] = KINDS[kind];
-      if (!accepts(args[i])) return new LocktError(`${where}: ${name} must be ${what}`, { kind: "config" });
-    }
-    return undefined;
-  }
-
-  /** Restarts `error`'s stack at the frames captured in `site` (the caller's call). */
-  function fromCaller(error, site) {
-    if (site.stack && error instanceof LocktError) {
-      const frames = site.stack.slice(site.stack.indexOf("\n"));
-      Object.defineProperty(error, "stack", { value: `${error.name}: ${error.message}${frames}`, writable: true, configurable: true });
-    }
-    return error;
-  }
-
-  /** `fn` with its arguments checked, its errors' stacks at the caller, and no `this`. */
-  function entry(where, params, fn, isAsync) {
-    const checked = function (...args) {
-      const site = {};
-      Error.captureStackTrace?.(site, checked);
-      const bad = badArgument(where, params, args);
-      if (bad) {
-        if (isAsync) return Promise.reject(fromCaller(bad, site));
-        throw fromCaller(bad, site);
-      }
-      let result;
-      try {
-        result = fn(...args);
-      } catch (error) {
-        throw fromCaller(error, site);
-      }
-      return isAsync ? Promise.resolve(result).catch((error) => Promise.reject(fromCaller(error, site))) : result;
-    };
-    Object.defineProperty(checked, "name", { value: where.slice(where.lastIndexOf(".") + 1) });
-    return checked;
-  }
+  const { badArgument, fromCaller, entry } = makeChecks(LocktError);
 
   /**
    * The call of `inner[name]`. A batch write's records go on the field tape first (for a roster
@@ -219,10 +153,5 @@ export function makeSurface(core, LocktError) {
     }
   }
 
-  const functions = {};
-  for (const [name, params] of Object.entries(FUNCTIONS)) {
-    functions[name] = entry(name, params, core[name], false);
-  }
-
-  return { LocktClient, ...subApiClasses, ...functions };
+  return { LocktClient, ...subApiClasses, ...makeFunctions(core, LocktError) };
 }

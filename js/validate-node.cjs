@@ -3,17 +3,17 @@
 "use strict";
 
 const core = require("./validate/node/lockt_secureaccess.js");
+const { makeFunctions } = require("./checked.cjs");
 const { makeGuard } = require("./guard.cjs");
 const { LocktError, LOCKT_ERROR_KINDS, isLocktError } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
-const { makeSurface } = require("./surface.cjs");
 const { makeValidators } = require("./validators.cjs");
 
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (surface.js).
-const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+// Arguments checked and stacks at the caller, as in the main entry (checked.js).
+const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 const validators = { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv };
 const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);
 

@@ -2,10 +2,10 @@
 // synchronously from the .wasm file on disk.
 import { readFileSync } from "node:fs";
 import * as core from "./validate/web/lockt_secureaccess.js";
+import { makeFunctions } from "./checked.js";
 import { makeGuard } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
-import { makeSurface } from "./surface.js";
 import { makeValidators } from "./validators.js";
 
 export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
@@ -14,8 +14,8 @@ core.initSync({ module: readFileSync(new URL("./validate/web/lockt_secureaccess_
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (js/surface.js).
-const validators = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+// Arguments checked and stacks at the caller, as in the main entry (js/checked.js).
+const validators = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
 export const { parseUsersCsv, validateUsersCsv } = validators;
 /** The offline validators (validators.js walks the records; the rules are the core's). */

@@ -2,19 +2,18 @@
 // their own small wasm module (no client, no fetch, no async code). `await init()` once, as
 // with the main entry.
 import initWasm, * as core from "./validate/web/lockt_secureaccess.js";
-import { makeGuard } from "./guard.js";
-import { makeInit } from "./loader.js";
+import { makeFunctions } from "./checked.js";
+import { makeGuard, makeInit } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
-import { makeSurface } from "./surface.js";
 import { makeValidators } from "./validators.js";
 
 export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 
 const guard = makeGuard(core, LocktError);
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (js/surface.js).
-const validators = makeSurface({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
+// Arguments checked and stacks at the caller, as in the main entry (js/checked.js).
+const validators = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
 export const { parseUsersCsv, validateUsersCsv } = validators;
 /** The offline validators (validators.js walks the records; the rules are the core's). */
