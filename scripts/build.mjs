@@ -31,15 +31,19 @@ async function step(name, fn) {
 
 // Two modules: the whole SDK (opt-level "z", wasm-opt -Oz) and the offline validators alone
 // for `lockt-secureaccess/validate` (wasm-opt -O3; it holds no client). In both the rules,
-// crate lockt-rules, are built at opt-level 3 (the per-package profiles in Cargo.toml).
+// crate lockt-rules, are built at opt-level 3 (the per-package profiles in Cargo.toml). The
+// validators are built without LLVM's loop unrolling: 0.5 kB less gzip, and no slower in V8
+// (validateUsers and validateUsersCsv of 100k users). wasm-opt -O2, -Os, -Oz or --converge
+// instead of -O3 change their gzip by 0.1 kB or less.
 const MODULES = [
-  { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: "-Oz" },
-  { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: "-O3" },
+  { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: "-Oz", rustflags: [] },
+  { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: "-O3", rustflags: ["-Cllvm-args=-unroll-threshold=0"] },
 ];
 
 await step("cargo build", async () => {
   for (const m of MODULES) {
-    await run("cargo", ["build", "--profile", m.profile, "--target", "wasm32-unknown-unknown", "-p", crate.name, ...m.cargoArgs]);
+    const rustflags = [process.env.RUSTFLAGS, ...m.rustflags].filter(Boolean).join(" ");
+    await run("cargo", ["build", "--profile", m.profile, "--target", "wasm32-unknown-unknown", "-p", crate.name, ...m.cargoArgs], { env: rustflags ? { RUSTFLAGS: rustflags } : {} });
   }
 });
 
