@@ -29,9 +29,9 @@ async function step(name, fn) {
   console.log(`build: ${name} done in ${seconds(start)}`);
 }
 
-// Two modules: the whole SDK (opt-level "z", wasm-opt -Oz) and the offline validators alone
-// for `lockt-secureaccess/validate` (wasm-opt -O3; it holds no client). In both the rules,
-// crate lockt-rules, are built at opt-level 3 (the per-package profiles in Cargo.toml). The
+// Two modules: the whole SDK (opt-level "z" with the rules, crate lockt-rules, at 3; wasm-opt
+// -Oz) and the offline validators alone for `lockt-secureaccess/validate` (opt-level 2, rules
+// included, and wasm-opt -O3; it holds no client): the profiles in Cargo.toml. The
 // validators are built without LLVM's loop unrolling and with an inline threshold of 100
 // (LLVM's default at -O3 is 250): 0.5 and 2.7 kB less gzip, within 1-2 % of the speed in V8
 // (CPU time of validateUsers and validateUsersCsv on 100k users; a threshold of 50 saves
