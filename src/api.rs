@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::shape::{write_list, write_record, Shape};
-use crate::model::{scalar_text, BatchSummary, FromRecord};
+use crate::model::{scalar_text, try_map, BatchSummary, FromRecord};
 use crate::validate::tape::WriteJson;
 use crate::validate::{WireCredentialReissue, WireDoor, WireFob, WireFobAssignment, WireUser};
 
@@ -369,7 +369,7 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 /// Parses a read: `{"data": [records]}` (API-ERRATA #1). A `data` object with an `error`
 /// is the error envelope (API-ERRATA #2); an empty array is an empty list.
 pub fn parse_list<T: FromRecord>(resp: &RawResponse) -> Result<Vec<T>, Error> {
-    data_list(resp)?.iter().map(|item| record(resp.status, item)).collect()
+    try_map(&data_list(resp)?, |item| record(resp.status, item))
 }
 
 /// The records of a read's `data` list, not yet read into their type (the part of

@@ -27,6 +27,7 @@ pub use door::{Door, DoorInput, DoorState};
 pub use event::Event;
 pub use fob::{Fob, FobActivity, FobAssignment, FobInput};
 pub use lenient::{number_text, scalar_text, Flag, Text};
+pub(crate) use record::try_map;
 pub use record::FromRecord;
 pub use schedule::Schedule;
 pub use user::{User, UserInput};

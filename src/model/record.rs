@@ -275,9 +275,19 @@ pub(crate) fn opt_bool(v: &Value) -> Result<Option<bool>, String> {
 pub(crate) fn list<T: FromRecord>(v: &Value) -> Result<Vec<T>, String> {
     match v {
         Value::Null => Ok(Vec::new()),
-        Value::Array(items) => items.iter().map(T::from_record).collect(),
+        Value::Array(items) => try_map(items, T::from_record),
         other => Err(invalid_type(&unexpected(other), "a sequence")),
     }
+}
+
+/// `f` of each item, or the first error: a plain loop, where `collect` into a `Result` would
+/// add an iterator adapter per item type to the module.
+pub(crate) fn try_map<T, E>(items: &[Value], f: impl Fn(&Value) -> Result<T, E>) -> Result<Vec<T>, E> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        out.push(f(item)?);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::record::{self, Fields};
+use super::record::{self, try_map, Fields};
 
 /// How one field is read and written.
 #[derive(Debug, Clone, Copy)]
@@ -153,7 +153,7 @@ fn holder_json(v: &Value, shape: &Shape) -> Result<Option<String>, String> {
         return Ok(Some(one));
     }
     if let Value::Array(items) = v {
-        if let Ok(list) = items.iter().map(|item| record_text(item, shape)).collect::<Result<Vec<_>, _>>() {
+        if let Ok(list) = try_map(items, |item| record_text(item, shape)) {
             return Ok(list.into_iter().next());
         }
     }
