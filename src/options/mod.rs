@@ -7,11 +7,9 @@
 
 mod reader;
 
-use std::collections::BTreeMap;
-
 use tsify::Tsify;
 
-pub use reader::{nearest, read, Entries, FromGiven, Given, OptionError};
+pub use reader::{nearest, read, Entries, FromGiven, Given, OptionError, TextMap};
 
 /// Declares an options struct and its reader. Each field is `name "jsName": Type`, optionally
 /// `as "TypeScript type"`; every field is optional, and a key that names no field is refused.
@@ -252,7 +250,7 @@ options! {
         /// fault: it is waited out within `rateLimit.maxWaitMs`.
         max_retries "maxRetries": u32,
         /// Extra headers for every request (not `apiuser`, `apikey` or `Content-Type`).
-        headers "headers": BTreeMap<String, String> as "Record<string, string>",
+        headers "headers": TextMap as "Record<string, string>",
         /// How long to wait for the API's write slot when it answers 429 (another writer of the
         /// tenant is busy). Default `{ maxWaitMs: 300000 }`.
         rate_limit "rateLimit": RateLimitOptions,

@@ -6,8 +6,9 @@
 //! No serde here: its derived code, once per struct, cost the module ~12 kB gzip; this
 //! reader is a few hundred bytes per struct.
 
-use std::collections::BTreeMap;
 use std::fmt;
+
+use serde::{Serialize, Serializer};
 
 use crate::error::Error;
 
@@ -234,11 +235,53 @@ impl FromGiven for String {
     }
 }
 
+/// Text values by name, in name order, a name at most once: the `headers` option and the
+/// headers hooks see. A sorted list rather than a `BTreeMap`, whose insertion code the module
+/// would otherwise carry for this one key and value type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextMap(Vec<(String, String)>);
+
+impl TextMap {
+    /// Sets `name` to `value`, replacing an earlier value of that name.
+    pub fn insert(&mut self, name: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&name)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (name, value)),
+        }
+    }
+}
+
+impl IntoIterator for TextMap {
+    type Item = (String, String);
+    type IntoIter = std::vec::IntoIter<(String, String)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+#[cfg(test)]
+impl std::ops::Index<&str> for TextMap {
+    type Output = String;
+
+    fn index(&self, name: &str) -> &String {
+        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(name)).expect("no such name in the TextMap");
+        &self.0[i].1
+    }
+}
+
+/// Serialised as a map, as a `BTreeMap` is.
+impl Serialize for TextMap {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
 /// An object of text values (`headers`).
-impl FromGiven for BTreeMap<String, String> {
+impl FromGiven for TextMap {
     fn from_given(given: Given) -> Result<Self, OptionError> {
         let Given::Object(entries) = given else { return Err(OptionError::expected("an object", &given)) };
-        let mut headers = BTreeMap::new();
+        let mut headers = TextMap::default();
         for (name, value) in entries {
             let value = String::from_given(value).map_err(|e| e.within(&name))?;
             headers.insert(name, value);
@@ -250,6 +293,16 @@ impl FromGiven for BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_map_keeps_names_in_order_and_the_last_value_of_a_name() {
+        let mut map = TextMap::default();
+        for (k, v) in [("x-b", "1"), ("x-a", "2"), ("x-c", "3"), ("x-b", "4")] {
+            map.insert(k.into(), v.into());
+        }
+        assert_eq!(serde_json::to_string(&map).unwrap(), r#"{"x-a":"2","x-b":"4","x-c":"3"}"#);
+        assert_eq!(map.into_iter().map(|(k, _)| k).collect::<Vec<_>>(), ["x-a", "x-b", "x-c"]);
+    }
 
     #[test]
     fn typos_find_the_nearest_key() {

@@ -4,7 +4,7 @@
 //! (`engine::retry`).
 
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Promise, Reflect};
@@ -17,6 +17,7 @@ use web_sys::{AbortController, AbortSignal, Headers, RequestInit, RequestRedirec
 use crate::api::{transport_error, ApiRequest, RawResponse};
 use crate::engine::{Reply, RetryPolicy, Transport};
 use crate::error::{Error, ErrorKind};
+use crate::options::TextMap;
 
 #[wasm_bindgen]
 extern "C" {
@@ -79,7 +80,7 @@ pub struct LocktRequestEvent {
     pub send: LocktSend,
     /// The request's headers, names in lower case; `apikey` reads `[redacted]`.
     #[tsify(type = "Record<string, string>")]
-    pub headers: BTreeMap<String, String>,
+    pub headers: TextMap,
 }
 
 /// What `hooks.response` receives: how one send ended.
@@ -146,8 +147,7 @@ impl Fetch {
 
     /// The request as hooks see it: the apikey redacted.
     fn request_event(&self, req: &ApiRequest, attempt: u32) -> LocktRequestEvent {
-        // Inserted one by one: collecting would link the map's bulk build, a stable sort of its own.
-        let mut headers = BTreeMap::new();
+        let mut headers = TextMap::default();
         for (k, v) in &self.headers {
             headers.insert(k.to_ascii_lowercase(), v.clone());
         }
