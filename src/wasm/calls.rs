@@ -2,6 +2,7 @@
 //! under a call's `signal`, the controls of a batch run, and ids.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise};
@@ -23,15 +24,25 @@ use crate::model::FromRecord;
 use crate::options::WriteOptions;
 use crate::validate::Kind;
 
+/// A JS promise of `fut`, boxed: the module then holds one copy of `future_to_promise`'s
+/// glue rather than one per method.
+pub(crate) fn to_promise(fut: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    boxed_to_promise(Box::pin(fut))
+}
+
+fn boxed_to_promise(fut: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
+    future_to_promise(fut)
+}
+
 /// Wraps a core future as a JS promise that rejects with a `LocktError`.
 pub(crate) fn spawn<T: Serialize + 'static>(fut: impl Future<Output = Result<T, Error>> + 'static) -> Promise {
-    future_to_promise(async move { js_result(fut.await) })
+    to_promise(async move { js_result(fut.await) })
 }
 
 /// Wraps a batch write's future as a JS promise of its report, handed over as the JSON text
 /// [`BatchReport::into_json`] writes.
 pub(crate) fn spawn_report(fut: impl Future<Output = Result<BatchReport, Error>> + 'static) -> Promise {
-    future_to_promise(async move {
+    to_promise(async move {
         let json = fut.await.map_err(|e| to_js_error(&e))?.into_json();
         json_to_js(&json).map_err(|e| to_js_error(&e))
     })
@@ -132,7 +143,7 @@ pub(crate) type ReadAnswer = Box<dyn FnOnce(&RawResponse) -> Result<JsValue, Err
 /// future; only `answer` differs by endpoint, and it runs outside the retry loop.
 pub(crate) fn read(fetch: &Rc<Fetch>, req: Result<ApiRequest, Error>, options: Option<JsValue>, method: &'static str, answer: ReadAnswer) -> Promise {
     let fetch = fetch.clone();
-    future_to_promise(async move {
+    to_promise(async move {
         let response = async {
             let req = req?;
             cases::read(&io_of(&fetch, &options, method)?, &req).await

@@ -5,10 +5,9 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::calls::{handle, read, typed_list};
+use super::calls::{handle, read, to_promise, typed_list};
 use super::options::read_options;
 use super::transport::Fetch;
 use super::{to_js, to_js_error};
@@ -102,7 +101,7 @@ impl EventsApi {
             let tail = tail.clone();
             Closure::<dyn Fn() -> Promise>::new(move || {
                 let tail = tail.clone();
-                future_to_promise(async move { next_item(&tail).await.map_err(|e| to_js_error(&e)) })
+                to_promise(async move { next_item(&tail).await.map_err(|e| to_js_error(&e)) })
             })
         };
         let stop = {
