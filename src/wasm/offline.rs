@@ -50,23 +50,41 @@ export function validateUser(user: unknown): Record<string, Issue[]>;
 export function planBatches<T>(records: T[], size?: number): T[][];
 "#;
 
-/// The record kinds the field tape can carry, by the name the JS walk uses.
-fn tape_kind(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "users" | "userForm" => validate::Users::FIELDS,
-        "fobs" => validate::Fobs::FIELDS,
-        "fobAssignments" => validate::FobAssignments::FIELDS,
-        "doors" => validate::Doors::FIELDS,
-        "credentialReissues" => validate::CredentialReissues::FIELDS,
-        _ => return None,
-    })
+/// Validates the records on a tape (text, pieces, record count): `validateTape`'s answer.
+type TapeValidator = fn(&str, &[u32], usize) -> Result<tape::Answer, tape::TapeError>;
+
+/// A record kind the field tape carries: the name the JS walk uses, its fields in slot order,
+/// and its validator, if the package validates it offline.
+struct TapeKind {
+    name: &'static str,
+    fields: &'static [&'static str],
+    validate: Option<TapeValidator>,
+}
+
+/// Every record kind of the field tape, in one place.
+const TAPE_KINDS: &[TapeKind] = &[
+    TapeKind { name: "users", fields: validate::Users::FIELDS, validate: Some(tape::validate::<validate::Users>) },
+    TapeKind { name: "userForm", fields: validate::Users::FIELDS, validate: Some(user_form) },
+    TapeKind { name: "fobs", fields: validate::Fobs::FIELDS, validate: Some(tape::validate::<validate::Fobs>) },
+    TapeKind { name: "fobAssignments", fields: validate::FobAssignments::FIELDS, validate: Some(tape::validate::<validate::FobAssignments>) },
+    TapeKind { name: "doors", fields: validate::Doors::FIELDS, validate: Some(tape::validate::<validate::Doors>) },
+    TapeKind { name: "credentialReissues", fields: validate::CredentialReissues::FIELDS, validate: None },
+];
+
+fn tape_kind(name: &str) -> Option<&'static TapeKind> {
+    TAPE_KINDS.iter().find(|kind| kind.name == name)
+}
+
+/// One user form (its issues by field, as the summary), for `validateUser`.
+fn user_form(text: &str, pieces: &[u32], _records: usize) -> Result<tape::Answer, tape::TapeError> {
+    tape::user_form(text, pieces).map(|summary| tape::Answer { summary, ..tape::Answer::default() })
 }
 
 /// The known fields of a record kind, comma-separated, in the order the tape's slots use
 /// (internal: read once by the package's JS walk).
 #[wasm_bindgen(js_name = tapeFields, skip_typescript)]
 pub fn tape_fields(kind: &str) -> Option<String> {
-    tape_kind(kind).map(|fields| fields.join(","))
+    tape_kind(kind).map(|kind| kind.fields.join(","))
 }
 
 thread_local! {
@@ -151,14 +169,8 @@ fn cleared<T>(mut buffer: Vec<T>) -> Vec<T> {
 }
 
 fn validate_text(kind: &str, text: &str, pieces: &[u32], records: usize) -> Result<tape::Answer, tape::TapeError> {
-    match kind {
-        "users" => tape::validate::<validate::Users>(text, pieces, records),
-        "fobs" => tape::validate::<validate::Fobs>(text, pieces, records),
-        "fobAssignments" => tape::validate::<validate::FobAssignments>(text, pieces, records),
-        "doors" => tape::validate::<validate::Doors>(text, pieces, records),
-        "userForm" => tape::user_form(text, pieces).map(|summary| tape::Answer { summary, ..tape::Answer::default() }),
-        _ => Err(tape::TapeError),
-    }
+    let validate = tape_kind(kind).and_then(|kind| kind.validate).ok_or(tape::TapeError)?;
+    validate(text, pieces, records)
 }
 
 /// The patch words of the last `validateTape` (internal).
