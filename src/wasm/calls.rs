@@ -27,11 +27,8 @@ use crate::validate::Kind;
 /// A JS promise of `fut`, boxed: the module then holds one copy of `future_to_promise`'s
 /// glue rather than one per method.
 pub(crate) fn to_promise(fut: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
-    boxed_to_promise(Box::pin(fut))
-}
-
-fn boxed_to_promise(fut: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>) -> Promise {
-    future_to_promise(fut)
+    let boxed: Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>> = Box::pin(fut);
+    future_to_promise(boxed)
 }
 
 /// Wraps a core future as a JS promise that rejects with a `LocktError`.

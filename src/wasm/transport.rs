@@ -147,11 +147,7 @@ impl Fetch {
 
     /// The request as hooks see it: the apikey redacted.
     fn request_event(&self, req: &ApiRequest, attempt: u32) -> LocktRequestEvent {
-        let mut headers = TextMap::default();
-        for (k, v) in &self.headers {
-            headers.insert(k.to_ascii_lowercase(), v.clone());
-        }
-        headers.insert("content-type".into(), "application/json".into());
+        let mut headers = self.own_headers();
         if let Some(user) = &self.api_user {
             headers.insert("apiuser".into(), user.clone());
         }
@@ -234,29 +230,33 @@ impl Fetch {
         Ok(Ok(Reply { response: RawResponse { status, content_type, body }, retry_after }))
     }
 
-    /// This client's headers as `[name, value]` pairs, names in lower case, a later one
-    /// replacing an earlier one of the same name. Each passes through a `Headers` first, which
-    /// refuses what the runtime would (the values were checked when the client was made; a
-    /// refusal names no value).
-    fn make_request_headers(&self) -> Result<Array, JsValue> {
-        let check = Headers::new()?;
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let mut set = |k: &str, v: &str| -> Result<(), JsValue> {
-            check.set(k, v).map_err(|_| JsValue::from(format!("the header {k} could not be set")))?;
-            let name = k.to_ascii_lowercase();
-            pairs.retain(|(n, _)| *n != name);
-            pairs.push((name, v.to_string()));
-            Ok(())
-        };
+    /// The client's `headers` and the content type, names in lower case, a later one
+    /// replacing an earlier one of the same name: what every request carries but credentials.
+    fn own_headers(&self) -> TextMap {
+        let mut headers = TextMap::default();
         for (k, v) in &self.headers {
-            set(k, v)?;
+            headers.insert(k.to_ascii_lowercase(), v.clone());
         }
-        set("Content-Type", "application/json")?;
+        headers.insert("content-type".into(), "application/json".into());
+        headers
+    }
+
+    /// What every request carries, as `[name, value]` pairs. Each passes through a `Headers`
+    /// first, which refuses what the runtime would (the values were checked when the client was
+    /// made; a refusal names no value).
+    fn make_request_headers(&self) -> Result<Array, JsValue> {
+        let mut headers = self.own_headers();
         if let (Some(user), Some(key)) = (&self.api_user, &self.api_key) {
-            set("apiuser", user)?;
-            set("apikey", key)?;
+            headers.insert("apiuser".into(), user.clone());
+            headers.insert("apikey".into(), key.clone());
         }
-        Ok(pairs.into_iter().map(|(k, v)| Array::of2(&k.into(), &v.into())).collect())
+        let check = Headers::new()?;
+        let pairs = Array::new();
+        for (k, v) in headers {
+            check.set(&k, &v).map_err(|_| JsValue::from(format!("the header {k} could not be set")))?;
+            pairs.push(&Array::of2(&k.into(), &v.into()));
+        }
+        Ok(pairs)
     }
 }
 
