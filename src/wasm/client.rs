@@ -45,9 +45,13 @@ impl LocktClient {
         let hooks = Hooks { request: controls.callback("hooks.request"), response: controls.callback("hooks.response"), retry: controls.callback("hooks.retry") };
         let raw_base = options.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL);
         let proxied = raw_base.starts_with('/');
-        let base_url = resolve_base_url(raw_base)?;
         let text = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         let (api_user, api_key) = (text(options.api_user), text(options.api_key));
+        // Behind a proxy the keys are both given or both left to the proxy: one alone is a slip.
+        if proxied && api_user.is_some() != api_key.is_some() {
+            return Err(Error::config("apiUser and apiKey go together: give both, or neither behind a proxy that adds them"));
+        }
+        let base_url = resolve_base_url(raw_base)?;
         if !proxied && (api_user.is_none() || api_key.is_none()) {
             return Err(Error::config("apiUser and apiKey are required (or use a baseUrl path such as /lockt behind a proxy that adds them)"));
         }

@@ -145,13 +145,11 @@ impl Fetch {
         format!("{}/{}", self.base_url, req.path)
     }
 
-    /// The request as hooks see it: the apikey redacted.
+    /// The request as hooks see it: the headers it carries, the apikey redacted.
     fn request_event(&self, req: &ApiRequest, attempt: u32) -> LocktRequestEvent {
         let mut headers = self.own_headers();
-        if let Some(user) = &self.api_user {
+        if let (Some(user), Some(_)) = (&self.api_user, &self.api_key) {
             headers.insert("apiuser".into(), user.clone());
-        }
-        if self.api_key.is_some() {
             headers.insert("apikey".into(), "[redacted]".into());
         }
         LocktRequestEvent { send: self.send_event(req, attempt), headers }

@@ -158,6 +158,10 @@ test("the constructor: its options, rateLimit and hooks follow the same rules", 
   await assertRefused("rateLimit.maxWaitMs", make({ rateLimit: { maxWaitMs: "5 min" } }), mustBe("rateLimit.maxWaitMs", "a number"));
   await assertRefused("hooks.retry", make({ hooks: { retry: "log" } }), mustBe("hooks.retry", "a function"));
   await assertRefused("headers", make({ headers: { "x-trace": 1 } }), mustBe("headers.x-trace", "a string"));
+  for (const half of [{ apiUser: API_USER }, { apiKey: API_KEY }]) {
+    const label = `only ${Object.keys(half)[0]} behind a proxy`;
+    await assertRefused(label, () => new sdk.LocktClient({ baseUrl: "/lockt", ...half }), /^apiUser and apiKey go together: give both, or neither/);
+  }
   await assertRefused("no near key", make({ colour: "red" }), /unknown option `colour`; the options are `apiUser`, `apiKey`, `baseUrl`, /);
   const requests = [];
   const client = new sdk.LocktClient({ ...base, timeoutMs: 5000, maxRetries: 1, headers: { "x-trace": "1" }, rateLimit: { maxWaitMs: 1000 }, hooks: { request: (e) => requests.push(e.path) } });
