@@ -28,8 +28,9 @@ pub struct Fields<'v, 'a> {
     issues: Vec<Issue>,
     /// The warnings (dropped fields) found so far.
     warnings: Vec<Issue>,
-    /// Where the wire form differs from the input: (field position, wire value).
-    patches: Vec<(usize, Patch<'a>)>,
+    /// Where the wire form differs from the input: (field position, wire value); `None` when
+    /// the caller has no use for them (only the offline validators rebuild records from them).
+    patches: Option<Vec<(usize, Patch<'a>)>>,
     /// The last field name looked up (its address and length) and its position: each rule
     /// asks for the same field several times in a row.
     last_slot: Cell<(usize, usize, Option<usize>)>,
@@ -49,19 +50,23 @@ pub enum Patch<'a> {
 }
 
 impl<'v, 'a> Fields<'v, 'a> {
-    /// Starts on `record`, whose known fields are `order`; other keys become warnings.
-    pub(super) fn new(record: &'v RecordView<'a>, order: &'static [&'static str]) -> Self {
+    /// Starts on `record`, whose known fields are `order`; other keys become warnings. With
+    /// `patches`, notes where the wire form differs from the input ([`Fields::take_patches`]).
+    pub(super) fn new(record: &'v RecordView<'a>, order: &'static [&'static str], patches: bool) -> Self {
         let warnings = record.unknown.iter().map(|k| unknown(k, k)).collect();
-        Fields { record, order, issues: Vec::new(), warnings, patches: Vec::new(), last_slot: Cell::new((0, 0, None)) }
+        Fields { record, order, issues: Vec::new(), warnings, patches: patches.then(Vec::new), last_slot: Cell::new((0, 0, None)) }
     }
 
     /// The fields whose wire value differs from the input (valid records only mean anything).
     pub(super) fn take_patches(&mut self) -> Vec<(usize, Patch<'a>)> {
-        std::mem::take(&mut self.patches)
+        self.patches.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     /// Notes a text wire value: a patch unless the caller gave exactly this text.
     pub(super) fn keep_text(&mut self, field: &str, out: Option<Cow<'a, str>>) -> Option<Cow<'a, str>> {
+        if self.patches.is_none() {
+            return out;
+        }
         let same = match (self.value(field), &out) {
             (None, None) => true,
             (Some(Input::Text(given)), Some(out)) => given.as_ref() == out.as_ref(),
@@ -75,6 +80,9 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     /// Notes a numeric wire value (an id): a patch unless the caller gave this number.
     pub(super) fn keep_number(&mut self, field: &str, out: Option<u64>) -> Option<u64> {
+        if self.patches.is_none() {
+            return out;
+        }
         let same = match (self.value(field), out) {
             (None, None) => true,
             (Some(Input::Number(given)), Some(out)) => positive(given) == Some(out),
@@ -87,8 +95,8 @@ impl<'v, 'a> Fields<'v, 'a> {
     }
 
     fn patch(&mut self, field: &str, patch: Patch<'a>) {
-        if let Some(slot) = self.slot(field) {
-            self.patches.push((slot, patch));
+        if let (Some(slot), Some(patches)) = (self.slot(field), &mut self.patches) {
+            patches.push((slot, patch));
         }
     }
 
@@ -256,7 +264,7 @@ impl<'v, 'a> Fields<'v, 'a> {
                 None => ok = false,
             }
         }
-        if ok && !same {
+        if ok && !same && self.patches.is_some() {
             self.patch(field, Patch::Levels(levels.clone()));
         }
         ok.then_some(levels)

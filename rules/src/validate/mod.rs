@@ -206,7 +206,7 @@ pub fn validate_user(record: &Value) -> Vec<Issue> {
 
 /// The issues of one user form, read from any source.
 pub fn user_form_issues(view: &RecordView) -> Vec<Issue> {
-    let mut fields = Fields::new(view, USER_FIELDS);
+    let mut fields = Fields::new(view, USER_FIELDS, false);
     records::user(&mut fields);
     fields.finish().0
 }
@@ -264,7 +264,7 @@ pub struct Checked<'a, W> {
     pub wire: Result<W, Vec<Issue>>,
     /// What was dropped from the record.
     pub warnings: Vec<Warning>,
-    /// Where a valid record's wire form differs from the input.
+    /// Where a valid record's wire form differs from the input, when asked for (see [`start`]).
     pub patches: Vec<(usize, Patch<'a>)>,
 }
 
@@ -301,16 +301,17 @@ impl<'a, K: Kind> Checker<'a, K> {
 
     /// The verdict on record `index`.
     pub fn check(&mut self, index: usize, record: &RecordView<'a>) -> Checked<'a, K::Wire<'a>> {
-        let (wire, pending) = start::<K>(&mut self.repeats, index, record);
+        let (wire, pending) = start::<K>(&mut self.repeats, index, record, false);
         Checked::new(Some(wire), self.repeats.finish(pending, K::FIELDS))
     }
 }
 
 /// Checks record `index` on its own: its wire form, and what is left to do once the records
-/// before it are finished ([`Repeats::finish`]). Only the kind's own rules are generic; the
-/// rest is shared by every kind (one copy in the module).
-pub fn start<'a, K: Kind>(repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> (K::Wire<'a>, Pending<'a>) {
-    let mut fields = Fields::new(record, K::FIELDS);
+/// before it are finished ([`Repeats::finish`]). With `patches`, the verdict also says where
+/// the wire form differs from the input. Only the kind's own rules are generic; the rest is
+/// shared by every kind (one copy in the module).
+pub fn start<'a, K: Kind>(repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>, patches: bool) -> (K::Wire<'a>, Pending<'a>) {
+    let mut fields = Fields::new(record, K::FIELDS, patches);
     let wire = K::check(&mut fields);
     K::keys(&wire, &mut repeats.keys);
     (wire, repeats.start(index, fields))
