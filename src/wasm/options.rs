@@ -45,12 +45,21 @@ impl Controls {
 /// Reads the options of `method` (`users.save`) into `T`, with their callbacks and signal.
 /// Every error is a `config` error that names the option.
 pub(crate) fn read_options<T: FromGiven>(options: &Option<JsValue>, method: &str) -> Result<(T, Controls), Error> {
+    let (given, controls) = given_options(options, method)?;
+    Ok((read(given, method)?, controls))
+}
+
+/// The part of [`read_options`] that is the same for every options type: the JS object as a
+/// [`Given`] tree and its controls. Never inlined, so that the async methods that read
+/// options hold a call rather than a copy.
+#[inline(never)]
+fn given_options(options: &Option<JsValue>, method: &str) -> Result<(Given, Controls), Error> {
     let mut controls = Controls::default();
     let given = match options {
         Some(o) => given_of(o, "", 0, &mut controls).map_err(|e| Error::config(format!("{method}: {e}")))?,
         None => Given::Undefined,
     };
-    Ok((read(given, method)?, controls))
+    Ok((given, controls))
 }
 
 /// The options of a call whose only option is `signal`.
