@@ -12,11 +12,12 @@ use super::retry;
 use super::roster::{self, PlanProblem, SyncPlan};
 use super::transport::Transport;
 use super::writes::{self, CheckedRecords, Progress, WriteSpec};
-use crate::api::{self, parse_list, parse_one, ApiRequest, Method, WireRecord, WireText};
+use crate::api::{self, parse_list, parse_one, ApiRequest, Method, WireJson, WireRecord, WireText};
 use crate::batch::{BatchReport, RecordStatus, USER_READ_BACK};
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::{number_text, AccessLevel, AccessLevelInput, BatchSummary, Event, FromRecord, User};
-use crate::validate::{self, normalize_time, WireUser};
+use crate::validate::tape::{self, TapeError};
+use crate::validate::{self, normalize_time, Kind, WireUser};
 
 /// Sends a read (retried per the policy) and returns the answer.
 pub async fn read<T: Transport>(io: &T, req: &ApiRequest) -> Result<crate::api::RawResponse, Error> {
@@ -110,12 +111,103 @@ impl Default for UserFlags {
 }
 
 /// The client's verdicts on user records given as JSON values (the case processes' records,
-/// a plan's records), in the form the user writes take.
-pub fn checked_users(records: &[Value]) -> CheckedRecords<WireText> {
-    let checked = CheckedRecords::from(validate::validate_users(records));
-    let named = checked.valid.iter().enumerate().filter(|(_, (_, user))| names_level(user)).map(|(position, _)| position).collect();
-    let valid = checked.valid.iter().map(|(index, user)| (*index, WireText::of(user))).collect();
-    CheckedRecords { valid, named, invalid: checked.invalid, warnings: checked.warnings }
+/// a plan's records), in the form the user writes take. The records are written on the field
+/// tape and judged as `users.save` judges the JS walk's tape: one reading of records in the
+/// module, not a second one over JSON values.
+pub fn checked_users(records: &[Value]) -> Result<CheckedRecords<WireText>, Error> {
+    let (text, pieces) = tape_of(records, validate::Users::FIELDS);
+    check_tape::<validate::Users>(&text, &pieces, records.len(), names_level)
+        .map_err(|_| Error::new(ErrorKind::Internal, "records could not be read from their field tape (a defect; please report it)"))
+}
+
+/// The verdicts of `K`'s rules on the `records` records of a field tape, valid ones written
+/// once as wire JSON; `names_level` tells those that name an access level to resolve.
+pub fn check_tape<K: Kind>(text: &str, pieces: &[u32], records: usize, names_level: fn(&K::Wire<'_>) -> bool) -> Result<CheckedRecords<WireText>, TapeError>
+where
+    for<'w> K::Wire<'w>: WireJson,
+{
+    let mut checked = CheckedRecords::default();
+    tape::check_each::<K>(text, pieces, records, |index, verdict| {
+        checked.warnings.extend(verdict.warnings);
+        checked.push(index, verdict.wire, names_level);
+    })?;
+    Ok(checked)
+}
+
+/// JSON records on the field tape, as its reader sees records from any source (`fields`: the
+/// kind's known fields): the text and the pieces.
+fn tape_of(records: &[Value], fields: &[&str]) -> (String, Vec<u32>) {
+    let mut tape = TapeWriter::default();
+    for record in records {
+        let Value::Object(map) = record else {
+            tape.piece(tape::NOT_OBJECT, 0, 0);
+            continue;
+        };
+        tape.piece(tape::RECORD, 0, map.len());
+        for (key, value) in map {
+            match (fields.iter().position(|f| f == key), value) {
+                (Some(_), Value::Array(entries)) if key == "accesslevels" => tape.levels(entries),
+                (Some(slot), _) => tape.value(slot, value),
+                (None, _) => tape.text(tape::UNKNOWN, 0, key),
+            }
+        }
+    }
+    (tape.text, tape.pieces)
+}
+
+/// Writes a field tape: pieces of two words (`tag | slot << 8`, then a length or a count),
+/// and the text of the text pieces back to back.
+#[derive(Default)]
+struct TapeWriter {
+    text: String,
+    pieces: Vec<u32>,
+}
+
+impl TapeWriter {
+    fn piece(&mut self, tag: u32, slot: usize, len: usize) {
+        self.pieces.extend([tag | (slot as u32) << 8, len as u32]);
+    }
+
+    fn text(&mut self, tag: u32, slot: usize, text: &str) {
+        self.piece(tag, slot, text.len());
+        self.text.push_str(text);
+    }
+
+    /// A plain value of the field in `slot`.
+    fn value(&mut self, slot: usize, value: &Value) {
+        match value {
+            Value::Null => self.piece(tape::NULL, slot, 0),
+            Value::Bool(true) => self.piece(tape::TRUE, slot, 0),
+            Value::Bool(false) => self.piece(tape::FALSE, slot, 0),
+            Value::Number(n) => self.text(tape::NUMBER, slot, &number_text(n)),
+            Value::String(s) => self.text(tape::TEXT, slot, s),
+            Value::Array(_) => self.piece(tape::ARRAY, slot, 0),
+            Value::Object(_) => self.piece(tape::OBJECT, slot, 0),
+        }
+    }
+
+    /// An `accesslevels` list: objects key by key, anything else as a plain value.
+    fn levels(&mut self, entries: &[Value]) {
+        self.piece(tape::LEVELS, 0, entries.len());
+        for entry in entries {
+            let Value::Object(level) = entry else {
+                self.value(0, entry);
+                continue;
+            };
+            self.piece(tape::LEVEL, 0, level.len());
+            for (key, value) in level {
+                match key.as_str() {
+                    "id" => self.piece(tape::LEVEL_ID, 0, 0),
+                    "name" => self.piece(tape::LEVEL_NAME, 0, 0),
+                    _ => {
+                        self.text(tape::UNKNOWN, 0, key);
+                        continue;
+                    }
+                }
+                self.value(0, value);
+            }
+        }
+    }
 }
 
 /// Whether a user names an access level that must be resolved to its id before sending.
@@ -129,7 +221,7 @@ fn is_named(level: &AccessLevelInput) -> bool {
 
 /// `users.save` of records given as JSON values: see [`save_checked_users`].
 pub async fn save_users<T: Transport>(io: &T, records: &[Value], flags: UserFlags, progress: &Progress<'_>) -> Result<BatchReport, Error> {
-    save_checked_users(io, checked_users(records), records.len(), flags, progress).await
+    save_checked_users(io, checked_users(records)?, records.len(), flags, progress).await
 }
 
 /// `users.save`: resolves access levels given by name in the `total` records the client's
@@ -385,6 +477,103 @@ mod tests {
             expected.sort_by_key(|&i| keys[i]);
             assert_eq!(stable_order(len, &|a, b| keys[a].cmp(&keys[b])), expected, "{len} keys");
         }
+    }
+
+    /// Records of every shape the JSON reading of the rules sees: odd values in every field,
+    /// access levels of every form, unknown keys, records that are not objects, repeats.
+    fn odd_users(count: usize) -> Vec<Value> {
+        let values = [
+            json!(null),
+            json!(""),
+            json!("  Ann "),
+            json!("A8914"),
+            json!("12345"),
+            json!(12345),
+            json!(1e21),
+            json!(1.5),
+            json!(-0.0),
+            json!(0.0001),
+            json!(18446744073709551615u64),
+            json!(-7),
+            json!(true),
+            json!(false),
+            json!([]),
+            json!({ "a": 1 }),
+            json!("2022-02-30 00:00:00"),
+            json!("2030-01-01"),
+            json!("2024-05-06T07:08:09.000Z"),
+            json!("ann@x.io"),
+            json!("ANN@X.IO "),
+            json!("rg@@x"),
+            json!("0986"),
+            json!("+1 (555) 010-2000"),
+            json!("x".repeat(101)),
+            json!("Zoë"),
+            json!("yes"),
+            json!("2029-01-01 00:00:00"),
+        ];
+        let levels = [
+            json!(null),
+            json!("Staff"),
+            json!([]),
+            json!([{ "id": 1 }]),
+            json!([{ "id": "2" }]),
+            json!([{ "name": "Staff" }]),
+            json!([{ "id": 0 }]),
+            json!([{ "id": 1, "name": "x", "zz": 1, "b": 2 }]),
+            json!([1, "Staff", null, true, [], {}]),
+            json!([{ "id": null, "name": null }]),
+            json!([{ "zz": 1 }]),
+            json!({ "id": 1 }),
+            json!(7),
+            json!([{ "id": 1.5 }, { "id": 1e21 }, { "name": " Staff " }]),
+        ];
+        let unknown = ["zeta", "Alpha", "nickname", "__proto__", ""];
+        let fields = validate::Users::FIELDS;
+        let mut seed = 7u64;
+        let mut next = |below: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % below
+        };
+        (0..count)
+            .map(|_| {
+                if next(50) == 0 {
+                    return [json!(null), json!(5), json!("x"), json!([])][next(4)].clone();
+                }
+                // A good user (every 40th repeats an earlier one's keys), then up to three odd
+                // values in random fields.
+                let n = if next(40) == 0 { next(20) } else { next(1_000_000) };
+                let mut record = json!({
+                    "id_num": format!("E{n}"), "first_name": "Ann", "last_name": " Lee ", "email": format!("u{n}@x.io"),
+                    "card_num": n, "enabled": true, "access_effective": "2024-01-02", "accesslevels": [{ "id": 1 }, { "name": "Staff" }],
+                });
+                let Value::Object(map) = &mut record else { unreachable!() };
+                for _ in 0..next(4) {
+                    let field = if next(6) == 0 { unknown[next(unknown.len())] } else { fields[next(fields.len())] };
+                    let value = if field == "accesslevels" { &levels[next(levels.len())] } else { &values[next(values.len())] };
+                    map.insert(field.to_string(), value.clone());
+                }
+                if next(5) == 0 {
+                    map.remove(fields[next(fields.len())]);
+                }
+                record
+            })
+            .collect()
+    }
+
+    #[test]
+    fn json_records_on_the_field_tape_get_the_verdicts_of_the_json_reading() {
+        let records = odd_users(3_000);
+        let json = CheckedRecords::from(validate::validate_users(&records));
+        let named = json.valid.iter().enumerate().filter(|(_, (_, user))| names_level(user)).map(|(position, _)| position).collect();
+        let valid = json.valid.iter().map(|(index, user)| (*index, WireText::of(user))).collect();
+        let expected = CheckedRecords { valid, named, invalid: json.invalid, warnings: json.warnings };
+        let taped = checked_users(&records).expect("a tape of our own reads");
+        assert!(expected.valid.len() > 100 && expected.invalid.len() > 100 && !expected.named.is_empty() && !expected.warnings.is_empty(), "the corpus has every verdict");
+        assert_eq!(taped.valid, expected.valid);
+        assert_eq!(taped.named, expected.named);
+        assert_eq!(taped.invalid, expected.invalid);
+        assert_eq!(taped.warnings, expected.warnings);
     }
 
     #[test]

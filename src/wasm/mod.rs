@@ -218,13 +218,7 @@ where
     let (Some(length), Some(words), Some(records)) = (length, words, records) else {
         return Err(Error::new(ErrorKind::Internal, "a write's records did not come on the field tape (a defect; please report it)"));
     };
-    let mut checked = crate::engine::writes::CheckedRecords::default();
-    offline::with_tape(length, words, |text, pieces| {
-        crate::validate::tape::check_each::<K>(text, pieces, records, |index, verdict| {
-            checked.warnings.extend(verdict.warnings);
-            checked.push(index, verdict.wire, names_level);
-        })
-    })?;
+    let checked = offline::with_tape(length, words, |text, pieces| crate::engine::cases::check_tape::<K>(text, pieces, records, names_level))?;
     Ok((checked, records))
 }
 
