@@ -105,7 +105,7 @@ pub trait WireRecord {
 
 impl<T: Serialize> WireRecord for T {
     fn write_json(&self, body: &mut Vec<u8>) {
-        let _ = serde_json::to_writer(body, self);
+        let _ = crate::json::write_text(body, self);
     }
 
     fn to_value(&self) -> Value {
@@ -165,7 +165,7 @@ macro_rules! wire_json_by_serde {
         impl WireJson for $wire {
             fn wire_json(&self) -> String {
                 // The wire types serialise without errors.
-                serde_json::to_string(self).unwrap_or_default()
+                crate::json::to_text(self).unwrap_or_default()
             }
         }
     )*};

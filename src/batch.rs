@@ -117,7 +117,7 @@ impl BatchReport {
         // Everything but the records by serde, then the records where its `[]` stands (no
         // string in the report can hold that text unescaped, and the counts come first).
         let records = std::mem::take(&mut self.records);
-        let rest = serde_json::to_string(&self).unwrap_or_default();
+        let rest = crate::json::to_text(&self).unwrap_or_default();
         let (head, tail) = rest.split_once("\"records\":[]").unwrap_or((&rest, ""));
         let mut out = String::with_capacity(rest.len() + PLAIN_COMMIT_LEN * records.len());
         out.push_str(head);
@@ -131,7 +131,7 @@ impl BatchReport {
                 push_uint(&mut out, record.index as u64);
                 out.push_str(",\"status\":\"committed\",\"messages\":[]}");
             } else {
-                out.push_str(&serde_json::to_string(record).unwrap_or_default());
+                out.push_str(&crate::json::to_text(record).unwrap_or_default());
             }
         }
         out.push(']');

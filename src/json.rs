@@ -138,10 +138,12 @@ pub fn unexpected(v: &Value) -> String {
 }
 
 fn number_unexpected(n: &Number) -> String {
+    // The number's text as its `Display` writes it, floats by `float_text`.
+    let text = to_text(n).unwrap_or_default();
     if n.is_f64() {
-        format!("floating point `{n}`")
+        format!("floating point `{text}`")
     } else {
-        format!("integer `{n}`")
+        format!("integer `{text}`")
     }
 }
 
@@ -858,6 +860,57 @@ impl Reader<'_> {
 /// Whether `a * 10 + b` passes `max`.
 fn overflows(a: u64, b: u64, max: u64) -> bool {
     a >= max / 10 && (a > max / 10 || b > max % 10)
+}
+
+/// The JSON text of `value` as `serde_json::to_string` writes it, floats written by
+/// [`float_text`].
+pub fn to_text<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::with_capacity(128);
+    write_text(&mut out, value)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Appends the JSON text of `value` to `out`, as `serde_json::to_writer` does, floats written
+/// by [`float_text`].
+pub fn write_text<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), serde_json::Error> {
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, FloatsByText))
+}
+
+/// serde_json's compact text with [`float_text`] for floats.
+struct FloatsByText;
+
+impl serde_json::ser::Formatter for FloatsByText {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, value: f64) -> std::io::Result<()> {
+        writer.write_all(float_text(value).as_bytes())
+    }
+}
+
+/// A finite float as serde_json writes it (`1.5`, `100.0`, `-0.0`, `1e+21`). In the module the
+/// runtime's shortest digits (JS `String(n)`) are laid out as serde_json lays them out
+/// (`number_from_js`), so that serde_json's own float writer and its tables (4 kB) stay out;
+/// natively, serde_json's writer.
+pub fn float_text(value: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        if value == 0.0 {
+            // `String(-0)` is "0".
+            return if value.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+        }
+        let mut js = js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        // serde_json writes a whole float with a fraction: `100.0`, where JS writes `100`.
+        if js.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            js.push_str(".0");
+        }
+        lockt_rules::validate::input::number_from_js(&js).into_owned()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use serde_json::ser::Formatter;
+        let mut out = Vec::new();
+        let _ = serde_json::ser::CompactFormatter.write_f64(&mut out, value);
+        String::from_utf8(out).unwrap_or_default()
+    }
 }
 
 /// 10^`n` rounded to the nearest `f64`, as the literal `1e<n>` is; `None` past 1e308. Computed

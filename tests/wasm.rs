@@ -90,3 +90,24 @@ async fn an_aborted_signal_is_an_aborted_error() {
     let err = JsFuture::from(client.doors().list(Some(options.into()))).await.unwrap_err();
     assert_eq!(get(&err, "kind"), "aborted");
 }
+
+#[wasm_bindgen_test]
+fn floats_are_written_as_serde_json_writes_them() {
+    // The runtime's digits laid out as serde_json lays them out: whole floats, every layout's
+    // edges, signed zeros, extremes, and random bit patterns.
+    let mut values = vec![0.0, -0.0, 1.0, -1.0, 100.0, -250.0, 1.5, 0.1, 0.0001, 0.00001, 1e15, 1e16, 1e17, 1e21, 1e22, 1.8446744073709552e19];
+    values.extend([5e-324, f64::MAX, f64::MIN, f64::MIN_POSITIVE, 123_456_789.125, 9_007_199_254_740_993.0, 3.456_789_012_345_678e-7]);
+    for e in -30..30 {
+        values.extend([10f64.powi(e), -1.5 * 10f64.powi(e), 1.234_567_890_123_456_7 * 10f64.powi(e)]);
+    }
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..20_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        values.extend([f64::from_bits(state), (state % 100_000_000) as f64 / 1000.0].into_iter().filter(|f| f.is_finite()));
+    }
+    for v in values {
+        assert_eq!(lockt_secureaccess::json::float_text(v), serde_json::to_string(&v).unwrap(), "{v:e}");
+    }
+}

@@ -295,7 +295,7 @@ fn level_id(levels: &[AccessLevel], wanted: &Value) -> Result<u64, String> {
     let name = match wanted {
         Value::Number(n) => return n.as_u64().filter(|id| levels.iter().any(|l| l.id == *id)).ok_or_else(|| format!("Access Level Not Found: {}", number_text(n))),
         Value::String(name) => name.trim(),
-        other => return Err(format!("Access levels are names or ids, not {other}")),
+        other => return Err(format!("Access levels are names or ids, not {}", crate::json::to_text(other).unwrap_or_default())),
     };
     let matches: Vec<&AccessLevel> = levels.iter().filter(|l| l.name.trim().eq_ignore_ascii_case(name)).collect();
     match matches.as_slice() {

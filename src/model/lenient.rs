@@ -26,7 +26,10 @@ impl Text {
     }
 }
 
-pub use lockt_rules::model::number_text;
+/// A JSON number in its decimal form, as serde_json writes it.
+pub fn number_text(n: &serde_json::Number) -> String {
+    crate::json::to_text(n).unwrap_or_default()
+}
 
 /// A scalar JSON value as text, for comparing what was sent with what the API shows: strings
 /// trimmed, numbers as JSON writes them, booleans as `true`/`false`; `None` for null, arrays

@@ -123,7 +123,7 @@ fn value_json(v: &Value, field: Field, buffered: bool) -> Result<Option<String>,
         Field::Text => Some(string_json(&record::text(v)?)),
         Field::Small => number(record::unsigned(v, u8::MAX.into(), "u8")?),
         Field::Count => number(record::unsigned(v, u64::MAX, "u64")?),
-        Field::OptFloat => record::opt_float(v)?.map(|x| serde_json::to_string(&x).unwrap_or_default()),
+        Field::OptFloat => record::opt_float(v)?.map(|x| crate::json::to_text(&x).unwrap_or_default()),
         Field::List(shape) => Some(match v {
             Value::Array(items) => write_list_as(items, shape, buffered)?,
             _ => record::list::<Value>(v).map(|_| "[]".to_string())?,
@@ -174,7 +174,7 @@ fn string_json(s: &str) -> String {
 }
 
 fn push_string(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    out.push_str(&crate::json::to_text(s).unwrap_or_default());
 }
 
 /// A read type's [`FromRecord`](super::FromRecord) through its shape: the record written as

@@ -165,7 +165,7 @@ fn details_to_js(e: &Error) -> JsValue {
 /// Serializes a core value into a JS value through `JSON.parse`.
 #[cfg(feature = "client")]
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    json_to_js(&serialized(serde_json::to_string(value))?)
+    json_to_js(&serialized(crate::json::to_text(value))?)
 }
 
 /// A value's JSON text, or the internal error of a value that does not serialize.
