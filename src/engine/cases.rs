@@ -349,12 +349,12 @@ pub async fn disable<T: Transport>(io: &T, user: &UserRef, at: Option<String>) -
     let current = resolve_user(io, user).await?;
     let mut record = user_record(&current);
     record.insert("access_expires".into(), json!(at));
-    record.remove("accesslevels");
     update_user(io, record, false).await
 }
 
 /// The full user object the case processes send back (reference: "Construct user object
-/// containing all user information").
+/// containing all user information"), but its access levels: `assignAccessLevels` sets them,
+/// `disable` leaves them out (and nothing removes a key: the map's removal code is kBs).
 fn user_record(u: &User) -> Map<String, Value> {
     let mut r = Map::new();
     r.insert("id".into(), json!(u.id));
@@ -373,7 +373,6 @@ fn user_record(u: &User) -> Map<String, Value> {
     if let Some(e) = u.enabled {
         r.insert("enabled".into(), json!(e));
     }
-    r.insert("accesslevels".into(), u.accesslevels.iter().map(|l| json!({ "id": l.id })).collect());
     r
 }
 
