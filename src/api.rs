@@ -187,6 +187,16 @@ pub fn events_after(id: u64) -> ApiRequest {
     ApiRequest::get(format!("events?id={id}"))
 }
 
+/// `text.split_once(separator)` by a plain scan: the standard library's substring search (the
+/// two-way algorithm, 2 kB of the module) for a handful of short, rare searches.
+pub fn split_once_text<'a>(text: &'a str, separator: &str) -> Option<(&'a str, &'a str)> {
+    let at = match separator.len() {
+        0 => 0,
+        len => text.as_bytes().windows(len).position(|w| w == separator.as_bytes())?,
+    };
+    Some((text.get(..at)?, text.get(at + separator.len()..)?))
+}
+
 /// Percent-encodes a query value: everything but RFC 3986 unreserved characters.
 pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -286,7 +296,7 @@ pub struct RawResponse {
 impl RawResponse {
     fn is_json(&self) -> bool {
         let ct = self.content_type.to_ascii_lowercase();
-        ct.starts_with("application/json") || ct.contains("+json")
+        ct.starts_with("application/json") || split_once_text(&ct, "+json").is_some()
     }
 
     fn json(&self) -> Result<Value, Error> {
@@ -543,4 +553,19 @@ pub fn transport_error(kind: ErrorKind, detail: &str) -> Error {
         _ => format!("The API could not be reached: {detail}"),
     };
     Error::new(kind, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_once_text;
+
+    #[test]
+    fn splits_where_the_standard_split_once_does() {
+        let texts = ["", "a", "https://h/x", "a, expected b at line 1 column 2", "äö://ü", "::", "ab+json", "x\"records\":[]y\"records\":[]"];
+        for text in texts {
+            for separator in ["", "://", ", expected ", " at line ", "+json", "\"records\":[]", "ü", ":", "a", "zz"] {
+                assert_eq!(split_once_text(text, separator), text.split_once(separator), "{text:?} by {separator:?}");
+            }
+        }
+    }
 }

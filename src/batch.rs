@@ -118,7 +118,7 @@ impl BatchReport {
         // string in the report can hold that text unescaped, and the counts come first).
         let records = std::mem::take(&mut self.records);
         let rest = crate::json::to_text(&self).unwrap_or_default();
-        let (head, tail) = rest.split_once("\"records\":[]").unwrap_or((&rest, ""));
+        let (head, tail) = crate::api::split_once_text(&rest, "\"records\":[]").unwrap_or((&rest, ""));
         let mut out = String::with_capacity(rest.len() + PLAIN_COMMIT_LEN * records.len());
         out.push_str(head);
         out.push_str("\"records\":[");

@@ -320,7 +320,7 @@ pub async fn resolve_user<T: Transport>(io: &T, user: &UserRef) -> Result<User, 
         UserRef::Id(id) => api::user_by_id(*id),
         UserRef::IdNum(idnum) => api::user_by_idnum(idnum.trim()),
     };
-    parse_one::<User>(&read(io, &req).await?)?.ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No such user: {}", req.path.trim_start_matches("user?"))))
+    parse_one::<User>(&read(io, &req).await?)?.ok_or_else(|| Error::new(ErrorKind::NotFound, format!("No such user: {}", req.path.strip_prefix("user?").unwrap_or(&req.path))))
 }
 
 /// `users.assignAccessLevels`: adds the levels `wanted` (names or ids) to the user's, or puts

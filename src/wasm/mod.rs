@@ -196,8 +196,10 @@ pub(crate) fn from_js<T: crate::json::FromJson>(value: &JsValue, what: &str) -> 
 /// u32"), so that a secret pasted into the wrong field is never echoed.
 fn without_values(text: &str) -> String {
     let quotes_value = text.starts_with("invalid type") || text.starts_with("invalid value") || text.starts_with("invalid length");
-    match text.split_once(", expected ") {
-        Some((_, expected)) if quotes_value => format!("a value of the wrong type, expected {}", expected.split(" at line ").next().unwrap_or(expected)),
+    match crate::api::split_once_text(text, ", expected ") {
+        Some((_, expected)) if quotes_value => {
+            format!("a value of the wrong type, expected {}", crate::api::split_once_text(expected, " at line ").map_or(expected, |(before, _)| before))
+        }
         _ => text.to_string(),
     }
 }

@@ -158,7 +158,7 @@ impl Fetch {
     /// Which send of which call a hook event is about.
     fn send_event(&self, req: &ApiRequest, attempt: u32) -> LocktSend {
         let url = self.url(req);
-        let path = url.find("://").and_then(|i| url[i + 3..].find('/').map(|j| url[i + 3 + j..].to_string())).unwrap_or_default();
+        let path = crate::api::split_once_text(&url, "://").and_then(|(_, rest)| rest.find('/').map(|j| rest[j..].to_string())).unwrap_or_default();
         LocktSend { method: req.method.as_str().into(), url, path, attempt }
     }
 
