@@ -197,6 +197,19 @@ pub fn split_once_text<'a>(text: &'a str, separator: &str) -> Option<(&'a str, &
     Some((text.get(..at)?, text.get(at + separator.len()..)?))
 }
 
+/// `parts` joined by `separator`, as `[String]::join` joins them, without its generic copy
+/// loop in the module.
+pub fn joined<S: AsRef<str>>(parts: impl IntoIterator<Item = S>, separator: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part.as_ref());
+    }
+    out
+}
+
 /// Percent-encodes a query value: everything but RFC 3986 unreserved characters.
 pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -557,7 +570,16 @@ pub fn transport_error(kind: ErrorKind, detail: &str) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::split_once_text;
+    use super::{joined, split_once_text};
+
+    #[test]
+    fn joins_as_the_standard_join_does() {
+        for parts in [vec![], vec!["a"], vec!["a", "", "ü"], vec!["", ""]] {
+            for separator in ["", ", ", "; "] {
+                assert_eq!(joined(&parts, separator), parts.join(separator), "{parts:?} by {separator:?}");
+            }
+        }
+    }
 
     #[test]
     fn splits_where_the_standard_split_once_does() {

@@ -301,7 +301,7 @@ fn level_id(levels: &[AccessLevel], wanted: &Value) -> Result<u64, String> {
     match matches.as_slice() {
         [one] => Ok(one.id),
         [] => Err(format!("Access Level Not Found: {name}")),
-        _ => Err(format!("Access level name is ambiguous: {name} (ids {})", matches.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(", "))),
+        _ => Err(format!("Access level name is ambiguous: {name} (ids {})", api::joined(matches.iter().map(|l| l.id.to_string()), ", "))),
     }
 }
 
@@ -400,7 +400,7 @@ fn single_outcome(report: &BatchReport) -> Result<(), Error> {
         messages: r.messages.clone(),
         details,
         status: report.stopped_by.as_ref().and_then(|s| s.status),
-        ..Error::new(kind, format!("{what}: {}", r.messages.join("; ")))
+        ..Error::new(kind, format!("{what}: {}", api::joined(&r.messages, "; ")))
     })
 }
 

@@ -271,7 +271,7 @@ fn level_ids(ids: impl Iterator<Item = u64>) -> String {
     let mut ids: Vec<u64> = ids.collect();
     sort_stably_by_key(&mut ids, |id| *id);
     ids.dedup();
-    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+    crate::api::joined(ids.iter().map(u64::to_string), ",")
 }
 
 /// A field's value in a form that compares equal when the API would hold the same thing.

@@ -158,13 +158,13 @@ impl fmt::Display for OptionError {
                 Some(near) => write!(f, "unknown option `{prefix}{key}`; did you mean `{prefix}{near}`?"),
                 None => write!(f, "unknown option `{prefix}{key}`; the options are {}", quoted_list(known, "`", ", ")),
             },
-            Problem::Expected { what, got } => write!(f, "option `{}` must be {what}, got {got}", path.join(".")),
+            Problem::Expected { what, got } => write!(f, "option `{}` must be {what}, got {got}", crate::api::joined(path, ".")),
         }
     }
 }
 
 fn quoted_list(items: &[&str], quote: &str, separator: &str) -> String {
-    items.iter().map(|i| format!("{quote}{i}{quote}")).collect::<Vec<_>>().join(separator)
+    crate::api::joined(items.iter().map(|i| format!("{quote}{i}{quote}")), separator)
 }
 
 /// The known key closest to `key`, when it is close enough to be a typo: an edit distance
