@@ -40,9 +40,10 @@ async function step(name, fn) {
 // The SDK is built without loop unrolling too (its rules are at opt-level 2), but at LLVM's
 // default inline threshold: the threshold also holds for the "z" code, which it makes 5 kB
 // larger. Its wasm-opt may assume the low 1 kB of memory unused (the stack lies below the
-// data, from 1 MB down, so only a stack nearly 1 MB deep reaches it): 0.8 kB less.
+// data, from 1 MB down, so only a stack nearly 1 MB deep reaches it): 0.8 kB less; and it
+// drops the custom sections no runtime reads (the toolchain's names, the target features).
 const MODULES = [
-  { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: ["-Oz", "--low-memory-unused"], rustflags: ["-Cllvm-args=-unroll-threshold=0"] },
+  { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: ["-Oz", "--low-memory-unused", "--strip-producers", "--strip-target-features"], rustflags: ["-Cllvm-args=-unroll-threshold=0"] },
   { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: ["-O3"], rustflags: ["-Cllvm-args=-unroll-threshold=0", "-Cllvm-args=-inline-threshold=100"] },
 ];
 
