@@ -44,8 +44,8 @@ use js_sys::{Array, Function, Object, Reflect};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::error::Error;
 #[cfg(feature = "client")]
+use crate::error::Error;
 use crate::error::ErrorKind;
 
 #[cfg(feature = "client")]
@@ -121,45 +121,52 @@ pub fn reinit_after_trap() {
 }
 
 /// Builds the JS `LocktError` for a core error.
+#[cfg(feature = "client")]
 pub(crate) fn to_js_error(e: &Error) -> JsValue {
-    let init = Object::new();
-    let set = |k: &str, v: &JsValue| {
-        let _ = Reflect::set(&init, &k.into(), v);
-    };
-    set("kind", &e.kind.as_str().into());
+    let messages = e.messages.iter().map(JsValue::from).collect::<Array>();
+    let details = to_js(&e.details).unwrap_or_else(|_| Array::new().into());
+    let init = error_init(e.kind, &messages, &details, e.is_transient());
     if let Some(s) = e.status {
-        set("status", &s.into());
+        let _ = Reflect::set(&init, &"status".into(), &s.into());
     }
-    set("messages", &e.messages.iter().map(JsValue::from).collect::<Array>());
-    set("details", &details_to_js(e));
-    set("retryable", &e.is_transient().into());
     if let Some(cause) = &e.cause {
-        set("cause", cause);
+        let _ = Reflect::set(&init, &"cause".into(), cause);
     }
-    let message = JsValue::from(&e.message);
+    error_object(&e.message, &init)
+}
+
+/// The JS `LocktError` of an error with only a kind and a message, as [`to_js_error`] builds
+/// it (no status, no messages or details, not retryable: `config` and `internal` never are)
+/// but without a core `Error`, so that the validators' module holds none (its record details
+/// bring serde_json's `Value`).
+pub(crate) fn plain_js_error(kind: ErrorKind, message: &str) -> JsValue {
+    error_object(message, &error_init(kind, &Array::new(), &Array::new(), false))
+}
+
+/// The fields every `LocktError` the core builds has.
+fn error_init(kind: ErrorKind, messages: &JsValue, details: &JsValue, retryable: bool) -> Object {
+    let init = Object::new();
+    for (key, value) in [("kind", &JsValue::from(kind.as_str())), ("messages", messages), ("details", details), ("retryable", &JsValue::from(retryable))] {
+        let _ = Reflect::set(&init, &key.into(), value);
+    }
+    init
+}
+
+/// A `LocktError` (or, before the class is registered, an `Error`) with `message` and the
+/// fields of `init`.
+fn error_object(message: &str, init: &Object) -> JsValue {
     let class = ERROR_CLASS.with(|c| c.borrow().clone());
     match class {
-        Some(ctor) => Reflect::construct(&ctor, &Array::of2(&message, &init)).unwrap_or(message),
+        Some(ctor) => {
+            let message = JsValue::from(message);
+            Reflect::construct(&ctor, &Array::of2(&message, init)).unwrap_or(message)
+        }
         None => {
-            let err = js_sys::Error::new(&e.message);
-            let _ = Object::assign(&err, &init);
+            let err = js_sys::Error::new(message);
+            let _ = Object::assign(&err, init);
             err.into()
         }
     }
-}
-
-/// The records an API answer rejected, as JS objects.
-#[cfg(feature = "client")]
-fn details_to_js(e: &Error) -> JsValue {
-    to_js(&e.details).unwrap_or_else(|_| Array::new().into())
-}
-
-/// Without the client no error carries record details (only an API answer has them), so the
-/// validators' module leaves out serialising them (serde_json's `Value` writer, 5 kB of wasm).
-#[cfg(not(feature = "client"))]
-fn details_to_js(e: &Error) -> JsValue {
-    debug_assert!(e.details.is_empty(), "record details without the client");
-    Array::new().into()
 }
 
 /// Serializes a core value into a JS value through `JSON.parse`.

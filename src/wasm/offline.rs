@@ -4,8 +4,11 @@ use serde::Serialize;
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
 
+use super::plain_js_error;
 use crate::csv_import;
-use crate::error::{Error, ErrorKind};
+#[cfg(feature = "client")]
+use crate::error::Error;
+use crate::error::ErrorKind;
 use crate::validate::{self, tape, InvalidRecord, Kind, Warning};
 
 /// The outcome of validating records offline: every input index is either in `valid` (by
@@ -135,15 +138,24 @@ pub fn tape_memory() -> JsValue {
 /// patch words and text follow with `takeTapeWords` and `takeTapeText`.
 #[wasm_bindgen(js_name = validateTape, skip_typescript)]
 pub fn validate_tape(kind: &str, length: usize, words: usize, records: usize) -> Result<String, JsValue> {
-    let mut answer = with_tape(length, words, |text, pieces| validate_text(kind, text, pieces, records)).map_err(|e| super::to_js_error(&e))?;
+    let mut answer = read_tape(length, words, |text, pieces| validate_text(kind, text, pieces, records)).map_err(|_| plain_js_error(ErrorKind::Internal, TAPE_DEFECT))?;
     let summary = std::mem::take(&mut answer.summary);
     LAST_ANSWER.with(|last| *last.borrow_mut() = answer);
     Ok(summary)
 }
 
+/// What a tape the JS walk and the reader disagree on is.
+const TAPE_DEFECT: &str = "the field tape could not be read (a defect; please report it)";
+
+/// [`read_tape`] for the client's writes, a failure as a core error.
+#[cfg(feature = "client")]
+pub(crate) fn with_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, &[u32]) -> Result<T, tape::TapeError>) -> Result<T, Error> {
+    read_tape(length, words, read).map_err(|_| Error::new(ErrorKind::Internal, TAPE_DEFECT))
+}
+
 /// Runs `read` over the tape the JS walk wrote (the first `length` bytes of its text, the first
 /// `words` words of its pieces), then empties both buffers for the next walk.
-pub(crate) fn with_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, &[u32]) -> Result<T, tape::TapeError>) -> Result<T, Error> {
+fn read_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, &[u32]) -> Result<T, tape::TapeError>) -> Result<T, tape::TapeError> {
     let mut bytes = TAPE_TEXT.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     let mut pieces = TAPE_PIECES.with(|buffer| std::mem::take(&mut *buffer.borrow_mut()));
     let answer = if length <= bytes.capacity() && words <= pieces.capacity() {
@@ -158,7 +170,7 @@ pub(crate) fn with_tape<T>(length: usize, words: usize, read: impl FnOnce(&str, 
     };
     TAPE_TEXT.with(|buffer| *buffer.borrow_mut() = cleared(bytes));
     TAPE_PIECES.with(|buffer| *buffer.borrow_mut() = cleared(pieces));
-    answer.map_err(|_| Error::new(ErrorKind::Internal, "the field tape could not be read (a defect; please report it)"))
+    answer
 }
 
 /// The buffer emptied, its capacity kept small between calls.
@@ -251,30 +263,30 @@ pub fn validate_users_csv(text: JsValue, options: Option<JsValue>) -> Result<JsV
 /// Reads the arguments of the CSV functions, runs `answer` and parses its JSON into JS.
 fn from_csv(method: &str, text: JsValue, options: Option<JsValue>, answer: fn(&str, &csv_import::Columns) -> Result<String, tape::TapeError>) -> Result<JsValue, JsValue> {
     let Some(text) = text.as_string() else {
-        return Err(super::to_js_error(&Error::config(format!("{method}: text must be a string (the CSV file's contents)"))));
+        return Err(plain_js_error(ErrorKind::Config, &format!("{method}: text must be a string (the CSV file's contents)")));
     };
     let columns = match options.filter(|o| !o.is_undefined() && !o.is_null()) {
         None => Vec::new(),
-        Some(o) => csv_columns(method, &o).map_err(|e| super::to_js_error(&e))?,
+        Some(o) => csv_columns(method, &o).map_err(|message| plain_js_error(ErrorKind::Config, &message))?,
     };
-    let json = answer(&text, &columns).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "the CSV import could not be read back (a defect; please report it)")))?;
-    js_sys::JSON::parse(&json).map_err(|_| super::to_js_error(&Error::new(ErrorKind::Internal, "could not hand a result to JS")))
+    let json = answer(&text, &columns).map_err(|_| plain_js_error(ErrorKind::Internal, "the CSV import could not be read back (a defect; please report it)"))?;
+    js_sys::JSON::parse(&json).map_err(|_| plain_js_error(ErrorKind::Internal, "could not hand a result to JS"))
 }
 
 /// `options.columns` of `parseUsersCsv`: header -> field name, both text. Read straight from
 /// JS (no serde deserializer, which would pull number formatting into the module).
 /// As the client's options are read: an unknown key is named, `undefined` and `null` mean "not
-/// given".
-fn csv_columns(method: &str, options: &JsValue) -> Result<Vec<(String, String)>, Error> {
-    let wrong = || Error::config(format!("{method}: option `columns` must be an object of header -> field name texts"));
+/// given". A refusal is the message of its `config` error.
+fn csv_columns(method: &str, options: &JsValue) -> Result<Vec<(String, String)>, String> {
+    let wrong = || format!("{method}: option `columns` must be an object of header -> field name texts");
     if !options.is_object() {
-        return Err(Error::config(format!("{method}: options must be an object ({{ columns }})")));
+        return Err(format!("{method}: options must be an object ({{ columns }})"));
     }
     let mut columns = Vec::new();
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
         let key = key.as_string().unwrap_or_default();
         if key != "columns" {
-            return Err(Error::config(format!("{method}: unknown option `{}`; the only option is `columns`", crate::validate::shown(&key))));
+            return Err(format!("{method}: unknown option `{}`; the only option is `columns`", crate::validate::shown(&key)));
         }
     }
     let given = js_sys::Reflect::get(options, &"columns".into()).unwrap_or(JsValue::UNDEFINED);
