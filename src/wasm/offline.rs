@@ -87,7 +87,17 @@ fn user_form(text: &str, pieces: &[u32], _records: usize) -> Result<tape::Answer
 /// (internal: read once by the package's JS walk).
 #[wasm_bindgen(js_name = tapeFields, skip_typescript)]
 pub fn tape_fields(kind: &str) -> Option<String> {
-    tape_kind(kind).map(|kind| kind.fields.join(","))
+    // A plain loop: `join` is generic code of its own.
+    tape_kind(kind).map(|kind| {
+        let mut names = String::new();
+        for (i, name) in kind.fields.iter().enumerate() {
+            if i > 0 {
+                names.push(',');
+            }
+            names.push_str(name);
+        }
+        names
+    })
 }
 
 thread_local! {
