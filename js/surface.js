@@ -1,10 +1,10 @@
 // The public surface over the wasm-bindgen exports: plain JS classes and functions that check
-// their arguments before anything crosses into wasm (js/checked.js), work unbound
+// their arguments before anything crosses into wasm (js/guard.js), work unbound
 // (`const list = lockt.users.list`), make each sub-API once, print without pointers or secrets,
 // have no `free`, and start the stack of every LocktError at the caller's call. Plain ESM;
 // scripts/build.mjs derives the CommonJS twin (surface.cjs) from this file.
 
-import { makeChecks, makeFunctions } from "./checked.js";
+import { makeChecks, makeFunctions } from "./guard.js";
 
 /** The methods of each sub-API: name -> [parameter, kind] pairs. Every one returns a Promise but `events.tail`. */
 const SUB_APIS = {

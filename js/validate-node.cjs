@@ -3,8 +3,7 @@
 "use strict";
 
 const core = require("./validate/node/lockt_secureaccess.js");
-const { makeFunctions } = require("./checked.cjs");
-const { makeGuard } = require("./guard.cjs");
+const { makeFunctions, makeGuard } = require("./guard.cjs");
 const { LocktError, LOCKT_ERROR_KINDS, isLocktError } = require("./lockt-error.cjs");
 const { makeSchemas } = require("./schemas.cjs");
 const { makeValidators } = require("./validators.cjs");
@@ -12,7 +11,7 @@ const { makeValidators } = require("./validators.cjs");
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (checked.js).
+// Arguments checked and stacks at the caller, as in the main entry (guard.js).
 const { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv } = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 const validators = { validateUsers, validateUser, validateFobs, validateFobAssignments, validateDoors, planBatches, parseUsersCsv, validateUsersCsv };
 const { userSchema, fobSchema, doorSchema } = makeSchemas(validators);

@@ -2,8 +2,7 @@
 // synchronously from the .wasm file on disk.
 import { readFileSync } from "node:fs";
 import * as core from "./validate/web/lockt_secureaccess.js";
-import { makeFunctions } from "./checked.js";
-import { makeGuard } from "./guard.js";
+import { makeFunctions, makeGuard } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 import { makeValidators } from "./validators.js";
@@ -14,7 +13,7 @@ core.initSync({ module: readFileSync(new URL("./validate/web/lockt_secureaccess_
 const guard = makeGuard(core, LocktError);
 guard.register();
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (js/checked.js).
+// Arguments checked and stacks at the caller, as in the main entry (js/guard.js).
 const validators = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
 export const { parseUsersCsv, validateUsersCsv } = validators;

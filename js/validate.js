@@ -2,8 +2,7 @@
 // their own small wasm module (no client, no fetch, no async code). `await init()` once, as
 // with the main entry.
 import initWasm, * as core from "./validate/web/lockt_secureaccess.js";
-import { makeFunctions } from "./checked.js";
-import { makeGuard, makeInit } from "./guard.js";
+import { makeFunctions, makeGuard, makeInit } from "./guard.js";
 import { LocktError } from "./lockt-error.js";
 import { makeSchemas } from "./schemas.js";
 import { makeValidators } from "./validators.js";
@@ -12,7 +11,7 @@ export { LocktError, LOCKT_ERROR_KINDS, isLocktError } from "./lockt-error.js";
 
 const guard = makeGuard(core, LocktError);
 const guarded = guard.guardExports(Object.keys(core));
-// Arguments checked and stacks at the caller, as in the main entry (js/checked.js).
+// Arguments checked and stacks at the caller, as in the main entry (js/guard.js).
 const validators = makeFunctions({ ...guarded, ...makeValidators(guarded, LocktError) }, LocktError);
 
 export const { parseUsersCsv, validateUsersCsv } = validators;

@@ -106,7 +106,7 @@ await step("wasm-opt", async () => {
 
 await step("package files", () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
-  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs", "checked.js", "surface.js", "internal.js", `${stem}_bg.wasm.d.ts`, `${stem}_bg.wasm.d.cts`]) {
+  for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs", "surface.js", "internal.js", `${stem}_bg.wasm.d.ts`, `${stem}_bg.wasm.d.cts`]) {
     copy(file);
   }
   // The validators' .wasm has the same types; node10 resolution looks for them beside its path.
@@ -117,7 +117,7 @@ await step("package files", () => {
   writeFileSync(join(pkg, "lockt-error.cjs"), toCommonJs(readFileSync(join(root, "js/lockt-error.js"), "utf8")));
   writeFileSync(join(pkg, "schemas.cjs"), toCommonJs(readFileSync(join(root, "js/schemas.js"), "utf8"), "schemas.js"));
   writeFileSync(join(pkg, "guard.cjs"), toCommonJs(readFileSync(join(root, "js/guard.js"), "utf8"), "guard.js"));
-  for (const file of ["validators.js", "checked.js", "surface.js", "internal.js"]) {
+  for (const file of ["validators.js", "surface.js", "internal.js"]) {
     writeFileSync(join(pkg, file.replace(/\.js$/, ".cjs")), toCommonJs(readFileSync(join(root, "js", file), "utf8"), file));
   }
   copy("schemas.d.ts");
@@ -132,7 +132,7 @@ await step("package files", () => {
   const lib = join(root, "www/lib");
   rmSync(lib, { recursive: true, force: true });
   mkdirSync(lib, { recursive: true });
-  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "checked.js", "surface.js", "internal.js", "web"]) {
+  for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "surface.js", "internal.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
@@ -236,8 +236,6 @@ function packageJson() {
       "validate-node.cjs",
       "validate/",
       "cli.mjs",
-      "checked.js",
-      "checked.cjs",
       "surface.js",
       "surface.cjs",
       "internal.js",
