@@ -1,7 +1,7 @@
 // npm run build: Rust -> wasm32 -> wasm-bindgen (web + nodejs) -> wasm-opt
 // -> pkg/ (the npm package) and www/lib/ (the browser build for the sample page).
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { cargoPackage, lockedCrateVersion, root, run, seconds } from "./lib.mjs";
 import { publicTypes } from "./public-types.mjs";
@@ -43,6 +43,9 @@ async function step(name, fn) {
 // below the data, from 1 MB down, so only a stack nearly 1 MB deep reaches it; the rules never
 // recurse): 0.8 kB less for the SDK, 0.1 kB for the validators; and it drops the custom
 // sections no runtime reads (the toolchain's names, the target features): 0.2 kB less each.
+/** Our own ES modules that a browser loads, through either entry. */
+const BROWSER_MODULES = ["index.js", "guard.js", "internal.js", "lockt-error.js", "schemas.js", "validators.js", "surface.js", "validate.js"];
+
 const MODULES = [
   { name: "the SDK", profile: "release", cargoArgs: [], dir: pkg, opt: ["-Oz", "--low-memory-unused", "--strip-producers", "--strip-target-features"], rustflags: ["-Cllvm-args=-unroll-threshold=0"] },
   { name: "the validators", profile: "validate", cargoArgs: ["--no-default-features"], dir: join(pkg, "validate"), opt: ["-O3", "--low-memory-unused", "--strip-producers", "--strip-target-features"], rustflags: ["-Cllvm-args=-unroll-threshold=0", "-Cllvm-args=-inline-threshold=100"] },
@@ -74,18 +77,27 @@ await step("wasm-bindgen", async () => {
   }
 });
 
-await step("minify glue", async () => {
-  // What a browser downloads of the generated glue: minified (rolldown, the bundler inside
-  // Vite 8, through its oxc minifier). Exports and class names stay; the Node glue, read
-  // from disk and not downloaded, stays as generated.
+/**
+ * What a browser downloads, minified (rolldown, the bundler inside Vite 8, through its oxc
+ * minifier); exports and class names stay, and function names where `functionNames`. With
+ * `source` (our own modules), the file gets a source map beside it that holds the module as
+ * written, so that devtools and `node --enable-source-maps` show our code, not the minified.
+ */
+async function minify(file, { source, functionNames = false } = {}) {
   const { minifySync } = await import("rolldown/utils");
-  const keepNames = { function: false, class: true };
-  for (const m of MODULES) {
-    const file = join(m.dir, "web", `${stem}.js`);
-    const { code, errors } = minifySync(file, readFileSync(file, "utf8"), { module: true, compress: { keepNames }, mangle: { keepNames } });
-    if (errors.length) throw new Error(`minifying ${file}: ${errors.map((e) => e.message).join("; ")}`);
-    writeFileSync(file, code);
-  }
+  const keepNames = { function: functionNames, class: true };
+  const { code, map, errors } = minifySync(source ?? file, readFileSync(file, "utf8"), { module: true, compress: { keepNames }, mangle: { keepNames }, sourcemap: Boolean(source) });
+  if (errors.length) throw new Error(`minifying ${file}: ${errors.map((e) => e.message).join("; ")}`);
+  if (!source) return writeFileSync(file, code);
+  const name = `${basename(file)}.map`;
+  writeFileSync(join(dirname(file), name), JSON.stringify(map));
+  writeFileSync(file, `${code}\n//# sourceMappingURL=${name}\n`);
+}
+
+await step("minify glue", async () => {
+  // The generated glue of the browser build; the Node glue, read from disk and not
+  // downloaded, stays as generated.
+  for (const m of MODULES) await minify(join(m.dir, "web", `${stem}.js`));
 });
 
 await step("wasm-opt", async () => {
@@ -105,7 +117,7 @@ await step("wasm-opt", async () => {
   }
 });
 
-await step("package files", () => {
+await step("package files", async () => {
   const copy = (from, to = from) => cpSync(join(root, "js", from), join(pkg, to));
   for (const file of ["index.js", "index.d.ts", "index.d.cts", "node.mjs", "node.cjs", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "guard.js", "validators.js", "validate.js", "validate.d.ts", "validate.d.cts", "validate-node.mjs", "validate-node.cjs", "cli.mjs", "surface.js", "internal.js", `${stem}_bg.wasm.d.ts`, `${stem}_bg.wasm.d.cts`]) {
     copy(file);
@@ -121,6 +133,9 @@ await step("package files", () => {
   for (const file of ["validators.js", "surface.js", "internal.js"]) {
     writeFileSync(join(pkg, file.replace(/\.js$/, ".cjs")), toCommonJs(readFileSync(join(root, "js", file), "utf8"), file));
   }
+  // Our modules that a browser loads ship minified, each with its source map (the CommonJS
+  // twins above, for Node only, are derived from the modules as written).
+  for (const file of BROWSER_MODULES) await minify(join(pkg, file), { source: `js/${file}`, functionNames: true });
   copy("schemas.d.ts");
   writeFileSync(join(pkg, "schemas.d.cts"), readFileSync(join(root, "js/schemas.d.ts"), "utf8").replace("./web/", "./node/"));
   // The nodejs build is CommonJS inside a "type": "module" package.
@@ -135,6 +150,7 @@ await step("package files", () => {
   mkdirSync(lib, { recursive: true });
   for (const file of ["index.js", "index.d.ts", "lockt-error.js", "lockt-error.d.ts", "schemas.js", "schemas.d.ts", "guard.js", "validators.js", "surface.js", "internal.js", "web"]) {
     cpSync(join(pkg, file), join(lib, file), { recursive: true });
+    if (BROWSER_MODULES.includes(file)) cpSync(join(pkg, `${file}.map`), join(lib, `${file}.map`));
   }
   writeFileSync(join(lib, ".gitignore"), "*\n");
 
@@ -247,6 +263,7 @@ function packageJson() {
       "validate.wasm.d.cts",
       "web/",
       "node/",
+      ...BROWSER_MODULES.map((file) => `${file}.map`),
     ],
     keywords: ["lockt", "secureaccess", "access-control", "wasm", "sdk"],
   };
