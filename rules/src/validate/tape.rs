@@ -205,10 +205,10 @@ type Verdicts<'a, 'f, K> = dyn FnMut(usize, bool, Option<&RecordView<'a>>, super
 
 /// Runs `K`'s rules over every record on the tape, in order: `each` gets the record's index,
 /// whether it is pristine (see [`Reader::record`]), the record as read (`None` for one that is
-/// not an object) and the verdict, with its patches only if `patches` asks for them.
-fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, patches: bool, each: &mut Verdicts<'a, '_, K>) -> Result<(), TapeError> {
+/// not an object) and the verdict, with its wire form (and no patches).
+fn check_all<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, each: &mut Verdicts<'a, '_, K>) -> Result<(), TapeError> {
     let wires = std::iter::repeat_with(|| None).take(BATCH).collect();
-    check_batched(text, pieces, K::FIELDS, records, &mut KindBatch::<K> { wires, patches, each })
+    check_batched(text, pieces, K::FIELDS, records, &mut KindBatch::<K> { wires, each })
 }
 
 /// What [`check_batched`] asks of the record kind: [`super::start`] and the verdict's delivery.
@@ -222,14 +222,12 @@ trait Batch<'a> {
 /// The kind's part of [`check_all`]: the wire forms of the batch, by index modulo [`BATCH`].
 struct KindBatch<'a, 'f, 'e, K: Kind> {
     wires: Vec<Option<K::Wire<'a>>>,
-    /// Whether the verdicts list their patches.
-    patches: bool,
     each: &'e mut Verdicts<'a, 'f, K>,
 }
 
 impl<'a, K: Kind> Batch<'a> for KindBatch<'a, '_, '_, K> {
     fn start(&mut self, repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> Pending<'a> {
-        let (wire, pending) = super::start::<K>(repeats, index, record, self.patches);
+        let (wire, pending) = super::start::<K>(repeats, index, record, false);
         self.wires[index % BATCH] = Some(wire);
         pending
     }
@@ -306,19 +304,49 @@ fn read_all<'a>(text: &'a str, pieces: &'a [u32], fields: &[&str], each: &mut dy
 /// output from the verdicts (the client's batch writes): `each` gets the record's index and its
 /// verdict, whose wire form borrows from `text`.
 pub fn check_each<'a, K: Kind>(text: &'a str, pieces: &'a [u32], records: usize, mut each: impl FnMut(usize, super::Checked<'a, K::Wire<'a>>)) -> Result<(), TapeError> {
-    check_all::<K>(text, pieces, records, false, &mut |index, _, _, checked| each(index, checked))
+    check_all::<K>(text, pieces, records, &mut |index, _, _, checked| each(index, checked))
 }
 
 /// Validates the `records` records on the tape with `K`'s rules; the answer is about the
 /// exceptions.
 pub fn validate<K: Kind>(text: &str, pieces: &[u32], records: usize) -> Result<Answer, TapeError> {
+    validate_with(text, pieces, records, K::FIELDS, verdict_only::<K>)
+}
+
+/// A kind's rules for [`validate_with`]: [`super::start`] without the wire form.
+type StartVerdict = for<'a> fn(&mut Repeats<'a>, usize, &RecordView<'a>) -> Pending<'a>;
+
+/// [`super::start`] with `K`'s rules and patches, the wire form dropped.
+fn verdict_only<'a, K: Kind>(repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> Pending<'a> {
+    super::start::<K>(repeats, index, record, true).1
+}
+
+/// [`validate`] past the kind's rules, `start`: one copy in the module for every kind.
+fn validate_with(text: &str, pieces: &[u32], records: usize, fields: &[&str], start: StartVerdict) -> Result<Answer, TapeError> {
     let mut answer = AnswerWriter { words: Vec::with_capacity(pieces.len() / 4), ..AnswerWriter::default() };
     let mut warnings = String::new();
-    check_all::<K>(text, pieces, records, true, &mut |index, pristine, _, checked| {
+    let mut each = |index, pristine, checked: super::Checked<'_, ()>| {
         write_warnings(&mut warnings, &checked.warnings);
-        answer.record(index, pristine, checked.wire.map(drop), checked.patches);
-    })?;
+        answer.record(index, pristine, checked.wire, checked.patches);
+    };
+    check_batched(text, pieces, fields, records, &mut VerdictBatch { start, each: &mut each })?;
     Ok(answer.finish(&warnings))
+}
+
+/// The [`Batch`] of [`validate_with`]: the verdicts, with their patches, and no wire forms.
+struct VerdictBatch<'e, 'f> {
+    start: StartVerdict,
+    each: &'e mut (dyn for<'a> FnMut(usize, bool, super::Checked<'a, ()>) + 'f),
+}
+
+impl<'a> Batch<'a> for VerdictBatch<'_, '_> {
+    fn start(&mut self, repeats: &mut Repeats<'a>, index: usize, record: &RecordView<'a>) -> Pending<'a> {
+        (self.start)(repeats, index, record)
+    }
+
+    fn deliver(&mut self, index: usize, pristine: bool, read: Option<&RecordView<'a>>, verdict: Verdict<'a>) {
+        (self.each)(index, pristine, super::Checked::new(read.map(drop), verdict));
+    }
 }
 
 /// The answer of [`validate`] as it is written, record by record; the same code for every kind.
@@ -387,7 +415,7 @@ where
     let mut out = String::with_capacity(text.len() * 2 + 64);
     out.push_str("{\"valid\":[");
     let (mut indices, mut invalid, mut warnings) = (String::new(), String::new(), String::new());
-    check_all::<K>(text, pieces, records, false, &mut |index, _, read, checked| {
+    check_all::<K>(text, pieces, records, &mut |index, _, read, checked| {
         write_warnings(&mut warnings, &checked.warnings);
         match checked.wire {
             Ok(wire) => {
