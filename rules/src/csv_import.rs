@@ -81,10 +81,9 @@ pub type Columns = [(String, String)];
 /// Users read from a CSV text onto the field tape (`validate::tape`): the form both the
 /// JSON of `parseUsersCsv` and the validators read, with no intermediate JSON values.
 pub struct CsvTape {
-    /// The trimmed cells, back to back.
-    pub text: String,
-    /// The tape's pieces: one record per user, its cells as text in `USER_FIELDS` slots.
-    pub pieces: Vec<u32>,
+    /// The trimmed cells on the tape: one record per user, its cells as text in `USER_FIELDS`
+    /// slots.
+    pub tape: tape::TapeWriter,
     /// The spreadsheet row number of each user (header is row 1).
     pub rows: Vec<usize>,
     /// Problems with the header or the rows, in row order.
@@ -96,7 +95,7 @@ pub struct CsvTape {
 pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImport {
     let columns: Vec<(String, String)> = columns.iter().map(|(from, to)| (from.clone(), to.clone())).collect();
     let read = read_users_csv(text, &columns);
-    let users = tape::inputs_json(&read.text, &read.pieces, USER_FIELDS).and_then(|json| serde_json::from_str(&json).map_err(|_| tape::TapeError));
+    let users = tape::inputs_json(&read.tape.text, &read.tape.pieces, USER_FIELDS).and_then(|json| serde_json::from_str(&json).map_err(|_| tape::TapeError));
     CsvImport { users: users.unwrap_or_default(), rows: read.rows, issues: read.issues }
 }
 
@@ -104,7 +103,7 @@ pub fn parse_users_csv(text: &str, columns: &BTreeMap<String, String>) -> CsvImp
 pub fn parse_users_csv_json(text: &str, columns: &Columns) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
     let mut out = String::from("{\"users\":");
-    out.push_str(&tape::inputs_json(&read.text, &read.pieces, USER_FIELDS)?);
+    out.push_str(&tape::inputs_json(&read.tape.text, &read.tape.pieces, USER_FIELDS)?);
     read.push_rows_and_issues(&mut out);
     Ok(out)
 }
@@ -113,7 +112,7 @@ pub fn parse_users_csv_json(text: &str, columns: &Columns) -> Result<String, tap
 /// `text` (the valid ones in the wire form, the invalid ones as read) plus `rows` and `issues`.
 pub fn validate_users_csv_json(text: &str, columns: &Columns) -> Result<String, tape::TapeError> {
     let read = read_users_csv(text, columns);
-    let mut out = tape::validate_to_json::<Users>(&read.text, &read.pieces, read.rows.len())?;
+    let mut out = tape::validate_to_json::<Users>(&read.tape.text, &read.tape.pieces, read.rows.len())?;
     out.pop(); // the report's closing brace
     read.push_rows_and_issues(&mut out);
     Ok(out)
@@ -123,7 +122,7 @@ pub fn validate_users_csv_json(text: &str, columns: &Columns) -> Result<String, 
 pub fn read_users_csv(text: &str, columns: &Columns) -> CsvTape {
     let text = line_ends(text.strip_prefix('\u{feff}').unwrap_or(text));
     let mut reader = Records::new(text.as_bytes());
-    let mut out = CsvTape { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4), rows: Vec::new(), issues: Vec::new() };
+    let mut out = CsvTape { tape: tape::TapeWriter { text: String::with_capacity(text.len()), pieces: Vec::with_capacity(text.len() / 4) }, rows: Vec::new(), issues: Vec::new() };
     let mut header: Option<Vec<Option<usize>>> = None;
     let mut rows = Rows { text: text.as_bytes(), at: 0, line: 1, breaks_in_cells: 0 };
     while let Some(start) = reader.next() {
@@ -200,8 +199,8 @@ impl CsvTape {
             let message = format!("Row has {} cells, the header has {}", record.len(), slots.len());
             self.issue(row, "", CsvIssueCode::RaggedRow, message);
         }
-        let (start, text_start) = (self.pieces.len(), self.text.len());
-        self.piece(tape::RECORD, 0, 0);
+        let (start, text_start) = (self.tape.pieces.len(), self.tape.text.len());
+        self.tape.piece(tape::RECORD, 0, 0);
         let mut count = 0;
         for (cell, slot) in record.iter().zip(slots) {
             let cell = cell.trim();
@@ -210,56 +209,47 @@ impl CsvTape {
                 if USER_FIELDS[slot] == "accesslevels" {
                     self.access_levels(slot, cell);
                 } else {
-                    self.text(tape::TEXT, slot, cell);
+                    self.tape.text(tape::TEXT, slot, cell);
                 }
             }
         }
         if count == 0 {
-            self.pieces.truncate(start);
-            self.text.truncate(text_start);
+            self.tape.pieces.truncate(start);
+            self.tape.text.truncate(text_start);
         } else {
-            self.pieces[start + 1] = count;
+            self.tape.pieces[start + 1] = count;
             self.rows.push(row);
         }
-    }
-
-    fn piece(&mut self, tag: u32, slot: usize, len: usize) {
-        self.pieces.extend([tag | (slot as u32) << 8, len as u32]);
-    }
-
-    fn text(&mut self, tag: u32, slot: usize, text: &str) {
-        self.text.push_str(text);
-        self.piece(tag, slot, text.len());
     }
 
     /// `ids;or;names` as `[{id}, {name}]`; digit parts that overflow an id stay text for the
     /// validator to reject.
     fn access_levels(&mut self, slot: usize, cell: &str) {
-        let start = self.pieces.len();
-        self.piece(tape::LEVELS, slot, 0);
+        let start = self.tape.pieces.len();
+        self.tape.piece(tape::LEVELS, slot, 0);
         let mut count = 0;
         for part in cell.split(';').map(str::trim).filter(|part| !part.is_empty()) {
             count += 1;
-            self.piece(tape::LEVEL, 0, 1);
+            self.tape.piece(tape::LEVEL, 0, 1);
             let digits = part.bytes().all(|b| b.is_ascii_digit());
             match (digits, part.parse::<u64>()) {
                 (true, Ok(_)) => {
-                    self.piece(tape::LEVEL_ID, 0, 0);
+                    self.tape.piece(tape::LEVEL_ID, 0, 0);
                     // The number as JS writes it: no leading zeros.
                     let trimmed = part.trim_start_matches('0');
-                    self.text(tape::NUMBER, 0, if trimmed.is_empty() { "0" } else { trimmed });
+                    self.tape.text(tape::NUMBER, 0, if trimmed.is_empty() { "0" } else { trimmed });
                 }
                 (true, Err(_)) => {
-                    self.piece(tape::LEVEL_ID, 0, 0);
-                    self.text(tape::TEXT, 0, part);
+                    self.tape.piece(tape::LEVEL_ID, 0, 0);
+                    self.tape.text(tape::TEXT, 0, part);
                 }
                 (false, _) => {
-                    self.piece(tape::LEVEL_NAME, 0, 0);
-                    self.text(tape::TEXT, 0, part);
+                    self.tape.piece(tape::LEVEL_NAME, 0, 0);
+                    self.tape.text(tape::TEXT, 0, part);
                 }
             }
         }
-        self.pieces[start + 1] = count;
+        self.tape.pieces[start + 1] = count;
     }
 
     /// `,"rows":[...],"issues":[...]}`: by hand, as the report's records are, so that the
@@ -629,9 +619,9 @@ mod timing {
             let start = std::time::Instant::now();
             let read = super::read_users_csv(&text, &[]);
             let read_at = start.elapsed();
-            let report = super::tape::validate_to_json::<super::Users>(&read.text, &read.pieces, read.rows.len()).unwrap();
+            let report = super::tape::validate_to_json::<super::Users>(&read.tape.text, &read.tape.pieces, read.rows.len()).unwrap();
             let validated_at = start.elapsed();
-            let inputs = super::tape::inputs_json(&read.text, &read.pieces, super::USER_FIELDS).unwrap();
+            let inputs = super::tape::inputs_json(&read.tape.text, &read.tape.pieces, super::USER_FIELDS).unwrap();
             println!(
                 "read {read_at:?}; validate_to_json {:?} ({} bytes); inputs_json {:?} ({} bytes)",
                 validated_at - read_at,

@@ -16,7 +16,7 @@ use crate::api::{self, parse_list, parse_one, ApiRequest, Method, WireJson, Wire
 use crate::batch::{BatchReport, RecordStatus, USER_READ_BACK};
 use crate::error::{Error, ErrorKind, RecordError};
 use crate::model::{number_text, AccessLevel, AccessLevelInput, BatchSummary, Event, FromRecord, User};
-use crate::validate::tape::{self, TapeError};
+use crate::validate::tape::{self, TapeError, TapeWriter};
 use crate::validate::{self, normalize_time, Kind, WireUser};
 
 /// Sends a read (retried per the policy) and returns the answer.
@@ -115,8 +115,8 @@ impl Default for UserFlags {
 /// tape and judged as `users.save` judges the JS walk's tape: one reading of records in the
 /// module, not a second one over JSON values.
 pub fn checked_users(records: &[Value]) -> Result<CheckedRecords<WireText>, Error> {
-    let (text, pieces) = tape_of(records, validate::Users::FIELDS);
-    check_tape::<validate::Users>(&text, &pieces, records.len(), names_level)
+    let tape = tape_of(records, validate::Users::FIELDS);
+    check_tape::<validate::Users>(&tape.text, &tape.pieces, records.len(), names_level)
         .map_err(|_| Error::new(ErrorKind::Internal, "records could not be read from their field tape (a defect; please report it)"))
 }
 
@@ -135,8 +135,8 @@ where
 }
 
 /// JSON records on the field tape, as its reader sees records from any source (`fields`: the
-/// kind's known fields): the text and the pieces.
-fn tape_of(records: &[Value], fields: &[&str]) -> (String, Vec<u32>) {
+/// kind's known fields).
+fn tape_of(records: &[Value], fields: &[&str]) -> TapeWriter {
     let mut tape = TapeWriter::default();
     for record in records {
         let Value::Object(map) = record else {
@@ -146,66 +146,47 @@ fn tape_of(records: &[Value], fields: &[&str]) -> (String, Vec<u32>) {
         tape.piece(tape::RECORD, 0, map.len());
         for (key, value) in map {
             match (fields.iter().position(|f| f == key), value) {
-                (Some(_), Value::Array(entries)) if key == "accesslevels" => tape.levels(entries),
-                (Some(slot), _) => tape.value(slot, value),
+                (Some(_), Value::Array(entries)) if key == "accesslevels" => push_levels(&mut tape, entries),
+                (Some(slot), _) => push_value(&mut tape, slot, value),
                 (None, _) => tape.text(tape::UNKNOWN, 0, key),
             }
         }
     }
-    (tape.text, tape.pieces)
+    tape
 }
 
-/// Writes a field tape: pieces of two words (`tag | slot << 8`, then a length or a count),
-/// and the text of the text pieces back to back.
-#[derive(Default)]
-struct TapeWriter {
-    text: String,
-    pieces: Vec<u32>,
+/// A plain JSON value of the field in `slot`, on the tape.
+fn push_value(tape: &mut TapeWriter, slot: usize, value: &Value) {
+    match value {
+        Value::Null => tape.piece(tape::NULL, slot, 0),
+        Value::Bool(true) => tape.piece(tape::TRUE, slot, 0),
+        Value::Bool(false) => tape.piece(tape::FALSE, slot, 0),
+        Value::Number(n) => tape.text(tape::NUMBER, slot, &number_text(n)),
+        Value::String(s) => tape.text(tape::TEXT, slot, s),
+        Value::Array(_) => tape.piece(tape::ARRAY, slot, 0),
+        Value::Object(_) => tape.piece(tape::OBJECT, slot, 0),
+    }
 }
 
-impl TapeWriter {
-    fn piece(&mut self, tag: u32, slot: usize, len: usize) {
-        self.pieces.extend([tag | (slot as u32) << 8, len as u32]);
-    }
-
-    fn text(&mut self, tag: u32, slot: usize, text: &str) {
-        self.piece(tag, slot, text.len());
-        self.text.push_str(text);
-    }
-
-    /// A plain value of the field in `slot`.
-    fn value(&mut self, slot: usize, value: &Value) {
-        match value {
-            Value::Null => self.piece(tape::NULL, slot, 0),
-            Value::Bool(true) => self.piece(tape::TRUE, slot, 0),
-            Value::Bool(false) => self.piece(tape::FALSE, slot, 0),
-            Value::Number(n) => self.text(tape::NUMBER, slot, &number_text(n)),
-            Value::String(s) => self.text(tape::TEXT, slot, s),
-            Value::Array(_) => self.piece(tape::ARRAY, slot, 0),
-            Value::Object(_) => self.piece(tape::OBJECT, slot, 0),
-        }
-    }
-
-    /// An `accesslevels` list: objects key by key, anything else as a plain value.
-    fn levels(&mut self, entries: &[Value]) {
-        self.piece(tape::LEVELS, 0, entries.len());
-        for entry in entries {
-            let Value::Object(level) = entry else {
-                self.value(0, entry);
-                continue;
-            };
-            self.piece(tape::LEVEL, 0, level.len());
-            for (key, value) in level {
-                match key.as_str() {
-                    "id" => self.piece(tape::LEVEL_ID, 0, 0),
-                    "name" => self.piece(tape::LEVEL_NAME, 0, 0),
-                    _ => {
-                        self.text(tape::UNKNOWN, 0, key);
-                        continue;
-                    }
+/// An `accesslevels` list on the tape: objects key by key, anything else as a plain value.
+fn push_levels(tape: &mut TapeWriter, entries: &[Value]) {
+    tape.piece(tape::LEVELS, 0, entries.len());
+    for entry in entries {
+        let Value::Object(level) = entry else {
+            push_value(tape, 0, entry);
+            continue;
+        };
+        tape.piece(tape::LEVEL, 0, level.len());
+        for (key, value) in level {
+            match key.as_str() {
+                "id" => tape.piece(tape::LEVEL_ID, 0, 0),
+                "name" => tape.piece(tape::LEVEL_NAME, 0, 0),
+                _ => {
+                    tape.text(tape::UNKNOWN, 0, key);
+                    continue;
                 }
-                self.value(0, value);
             }
+            push_value(tape, 0, value);
         }
     }
 }

@@ -57,6 +57,30 @@ pub const LEVEL_ID: u32 = 14;
 /// The `name` key of an access level entry.
 pub const LEVEL_NAME: u32 = 15;
 
+/// Writes a field tape from Rust (the CSV import, the client's records given as JSON): the
+/// pieces, two words each (`tag | slot << 8`, then a length or a count), and the text of the
+/// text pieces back to back.
+#[derive(Debug, Default)]
+pub struct TapeWriter {
+    /// The text of the text pieces.
+    pub text: String,
+    /// The pieces.
+    pub pieces: Vec<u32>,
+}
+
+impl TapeWriter {
+    /// Appends a piece.
+    pub fn piece(&mut self, tag: u32, slot: usize, len: usize) {
+        self.pieces.extend([tag | (slot as u32) << 8, len as u32]);
+    }
+
+    /// Appends a text piece and its text.
+    pub fn text(&mut self, tag: u32, slot: usize, text: &str) {
+        self.text.push_str(text);
+        self.piece(tag, slot, text.len());
+    }
+}
+
 /// Why a tape could not be read: the JS walk and this reader disagree (a defect).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TapeError;
